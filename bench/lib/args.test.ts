@@ -1,0 +1,33 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { DEFAULT_RUNS, parseArgs } from './args.ts';
+import { BenchError } from './errors.ts';
+
+const known = ['ttff', 'relay'];
+
+test('defaults: all benchmarks, default runs', () => {
+  assert.deepEqual(parseArgs([], known), { runs: DEFAULT_RUNS, only: [], help: false });
+});
+
+test('--runs and --only, spaced or with =', () => {
+  assert.deepEqual(parseArgs(['--runs', '12', '--only', 'ttff'], known), {
+    runs: 12,
+    only: ['ttff'],
+    help: false,
+  });
+  assert.deepEqual(parseArgs(['--runs=3', '--only=ttff,relay'], known), {
+    runs: 3,
+    only: ['ttff', 'relay'],
+    help: false,
+  });
+});
+
+test('bad values are BAD_ARGS errors', () => {
+  for (const argv of [['--runs', '0'], ['--runs', 'x'], ['--runs'], ['--only', 'nope'], ['--frobnicate']]) {
+    assert.throws(
+      () => parseArgs(argv, known),
+      (err: unknown) => err instanceof BenchError && err.code === 'BAD_ARGS',
+      argv.join(' '),
+    );
+  }
+});

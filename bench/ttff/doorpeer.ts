@@ -1,0 +1,82 @@
+/**
+ * Contender 3, Doorpeer: the built app served by our relay, camera and viewer
+ * in separate Chromium processes, paired once by the typed code. Each run
+ * clicks the camera tile on `#/viewer` and times click to first frame of
+ * `live-video`, then goes back to `#/viewer` and waits for the camera to see
+ * the session end, so every run is a fresh connection.
+ *
+ * Written against the automation contract in docs/testing.md.
+ */
+import { readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import type { Page } from '@playwright/test';
+import { BenchError } from '../lib/errors.ts';
+import { startRelay } from '../lib/relay-process.ts';
+import { transpileForBrowser } from '../lib/static-server.ts';
+import type { SetupContender } from './contender.ts';
+import { call, measureIn, openPage } from './page-calls.ts';
+
+const PROBE_FILE = fileURLToPath(new URL('./pages/doorpeer-probe.ts', import.meta.url));
+/** How long the camera may take to notice that the viewer left (outside the timed part). */
+const SESSION_END_TIMEOUT_MS = 60_000;
+
+async function pair(camera: Page, viewer: Page, timeoutMs: number): Promise<void> {
+  try {
+    const codeEl = camera.getByTestId('pairing-code').filter({ hasText: /\S/ });
+    await codeEl.waitFor({ timeout: timeoutMs });
+    const code = ((await codeEl.textContent()) ?? '').trim();
+    await viewer.getByTestId('add-camera').click({ timeout: timeoutMs });
+    await viewer.getByTestId('pairing-code-input').fill(code, { timeout: timeoutMs });
+    await viewer.getByTestId('pairing-submit').click({ timeout: timeoutMs });
+    await viewer.getByTestId('camera-tile').first().waitFor({ timeout: timeoutMs });
+  } catch (err) {
+    throw new BenchError('PAIRING_FAILED', `pairing by typed code failed: ${String(err).split('\n')[0]}`, {
+      cause: err,
+    });
+  }
+}
+
+async function showViewerList(viewer: Page, timeoutMs: number): Promise<void> {
+  await call(viewer, `location.hash = '#/viewer'`, timeoutMs);
+  await viewer.getByTestId('camera-tile').first().waitFor({ timeout: timeoutMs });
+}
+
+async function waitNoWatchers(camera: Page, timeoutMs: number): Promise<void> {
+  try {
+    await camera
+      .getByTestId('watcher-count')
+      .filter({ hasText: /^\s*0\s*$/ })
+      .waitFor({ timeout: timeoutMs });
+  } catch (err) {
+    throw new BenchError('TIMEOUT', `camera's watcher-count did not return to 0 in ${timeoutMs} ms`, {
+      cause: err,
+    });
+  }
+}
+
+export const setupDoorpeer: SetupContender = async (env) => {
+  const relay = await startRelay(env.cleanup, env.signal);
+  const probe = transpileForBrowser(await readFile(PROBE_FILE, 'utf8'), PROBE_FILE);
+  const cameraBrowser = await env.launch('doorpeer camera');
+  const viewerBrowser = await env.launch('doorpeer viewer');
+  const camera = await openPage(cameraBrowser, `${relay.url}/#/camera`);
+  const viewer = await openPage(viewerBrowser, `${relay.url}/#/viewer`);
+  await pair(camera, viewer, env.timeoutMs);
+
+  return {
+    name: 'doorpeer',
+    async measure() {
+      await showViewerList(viewer, env.timeoutMs);
+      await waitNoWatchers(camera, SESSION_END_TIMEOUT_MS);
+      await call(viewer, probe, env.timeoutMs); // idempotent: installs window.doorpeerProbe once
+      await call(viewer, `window.doorpeerProbe.arm(${env.timeoutMs})`, env.timeoutMs);
+      await viewer.getByTestId('camera-tile').first().click({ timeout: env.timeoutMs });
+      try {
+        return await measureIn(viewer, 'window.doorpeerProbe.result()', env.timeoutMs);
+      } finally {
+        await showViewerList(viewer, env.timeoutMs);
+        await waitNoWatchers(camera, SESSION_END_TIMEOUT_MS);
+      }
+    },
+  };
+};

@@ -1,0 +1,193 @@
+/**
+ * The TTFF benchmark: time from "start watching" to the first decoded frame,
+ * for the floor, PeerJS and Doorpeer, measured side by side in one run.
+ */
+import os from 'node:os';
+import path from 'node:path';
+import { readFile, rename, writeFile } from 'node:fs/promises';
+import prettier from 'prettier';
+import type { Benchmark, BenchContext } from '../lib/benchmark.ts';
+import { checkBrowserPrerequisites, launchChromium } from '../lib/chromium.ts';
+import { describeError } from '../lib/errors.ts';
+import { replaceSection } from '../lib/markdown-section.ts';
+import { BENCHMARKS_MD, REPO_ROOT, RESULTS_DIR } from '../lib/paths.ts';
+import { startStaticServer } from '../lib/static-server.ts';
+import {
+  CONTENDERS,
+  type Contender,
+  type ContenderEnv,
+  type ContenderName,
+  type SetupContender,
+} from './contender.ts';
+import { setupDoorpeer } from './doorpeer.ts';
+import { setupFloor } from './floor.ts';
+import { setupPeerjs } from './peerjs.ts';
+import { buildResults, renderMarkdown, type RawOutcome } from './report.ts';
+
+/** One connection on loopback takes well under a second; 20 s means it is not coming. */
+const CONNECTION_TIMEOUT_MS = 20_000;
+
+const SETUP: Record<ContenderName, SetupContender> = {
+  floor: setupFloor,
+  peerjs: setupPeerjs,
+  doorpeer: setupDoorpeer,
+};
+
+const PAGES_DIR = path.join(REPO_ROOT, 'bench', 'ttff', 'pages');
+const PAGE_FILES = new Map([
+  ['/floor.html', path.join(PAGES_DIR, 'floor.html')],
+  ['/floor.ts', path.join(PAGES_DIR, 'floor.ts')],
+  ['/api.ts', path.join(PAGES_DIR, 'api.ts')],
+  ['/first-frame.ts', path.join(PAGES_DIR, 'first-frame.ts')],
+  ['/peerjs-camera.html', path.join(PAGES_DIR, 'peerjs-camera.html')],
+  ['/peerjs-camera.ts', path.join(PAGES_DIR, 'peerjs-camera.ts')],
+  ['/peerjs-viewer.html', path.join(PAGES_DIR, 'peerjs-viewer.html')],
+  ['/peerjs-viewer.ts', path.join(PAGES_DIR, 'peerjs-viewer.ts')],
+  ['/peerjs-peer.ts', path.join(PAGES_DIR, 'peerjs-peer.ts')],
+  ['/vendor/peerjs.min.js', path.join(REPO_ROOT, 'node_modules', 'peerjs', 'dist', 'peerjs.min.js')],
+]);
+
+interface Slot {
+  name: ContenderName;
+  contender?: Contender;
+  raw: RawOutcome;
+}
+
+async function runTtff(ctx: BenchContext): Promise<void> {
+  const [loadAverage = 0] = os.loadavg();
+  await checkBrowserPrerequisites();
+  const pages = await startStaticServer(PAGE_FILES, ctx.cleanup);
+  let chromiumVersion = 'unknown';
+  const env: ContenderEnv = {
+    cleanup: ctx.cleanup,
+    signal: ctx.signal,
+    pages,
+    timeoutMs: CONNECTION_TIMEOUT_MS,
+    async launch(label) {
+      const browser = await launchChromium(ctx.cleanup, label);
+      chromiumVersion = browser.version();
+      return browser;
+    },
+  };
+
+  const slots: Slot[] = CONTENDERS.map((name) => ({ name, raw: { samples: [] } }));
+  const fail = (slot: Slot, stage: string, err: unknown): void => {
+    slot.raw.error = describeError(err);
+    delete slot.contender;
+    ctx.log(`ttff: ${slot.name} failed during ${stage}: ${slot.raw.error.code}: ${slot.raw.error.message}`);
+  };
+
+  // Set up one at a time: on 2 cores, parallel browser start-ups only slow each other down.
+  for (const slot of slots) {
+    ctx.signal.throwIfAborted();
+    try {
+      slot.contender = await SETUP[slot.name](env);
+      ctx.log(`ttff: ${slot.name} ready`);
+    } catch (err) {
+      fail(slot, 'setup', err);
+    }
+  }
+
+  const live = (): (Slot & { contender: Contender })[] =>
+    slots.filter((s): s is Slot & { contender: Contender } => s.contender !== undefined);
+
+  for (const slot of live()) {
+    ctx.signal.throwIfAborted();
+    try {
+      const ms = await slot.contender.measure();
+      ctx.log(`ttff: ${slot.name} warm-up ${ms.toFixed(1)} ms (not counted)`);
+    } catch (err) {
+      fail(slot, 'warm-up', err);
+    }
+  }
+
+  // Round-robin, so that whatever else the machine is doing hits every contender alike.
+  for (let round = 1; round <= ctx.runs; round++) {
+    const line: string[] = [];
+    for (const slot of live()) {
+      ctx.signal.throwIfAborted();
+      try {
+        const ms = await slot.contender.measure();
+        slot.raw.samples.push(ms);
+        line.push(`${slot.name} ${ms.toFixed(1)}`);
+      } catch (err) {
+        fail(slot, `run ${round}`, err);
+      }
+    }
+    ctx.log(`ttff: run ${round}/${ctx.runs}: ${line.join(', ') || 'nothing left to measure'}`);
+  }
+
+  const cpus = os.cpus();
+  const results = buildResults({
+    date: new Date(),
+    command:
+      ctx.runs === 10 ? 'npm run bench -- --only ttff' : `npm run bench -- --only ttff --runs ${ctx.runs}`,
+    machine: {
+      cpus: cpus.length,
+      cpuModel: cpus[0]?.model.trim() ?? 'unknown',
+      node: process.version,
+      chromium: chromiumVersion,
+      loadAverage: Math.round(loadAverage * 100) / 100,
+    },
+    runs: ctx.runs,
+    raw: {
+      floor: slotOutcome(slots, 'floor'),
+      peerjs: slotOutcome(slots, 'peerjs'),
+      doorpeer: slotOutcome(slots, 'doorpeer'),
+    },
+  });
+  await writeAtomically(path.join(RESULTS_DIR, 'ttff.json'), `${JSON.stringify(results, null, 2)}\n`);
+  await updateBenchmarksMd(renderMarkdown(results));
+  ctx.log(`ttff: wrote bench/results/ttff.json and the TTFF section of BENCHMARKS.md`);
+  for (const name of CONTENDERS) {
+    const c = results.contenders[name];
+    ctx.log(
+      'error' in c ? `  ${name}: error ${c.error.code}` : `  ${name}: median ${c.median} ms, p90 ${c.p90} ms`,
+    );
+  }
+  ctx.log(`  ratios: ${JSON.stringify(results.ratios)}; targets met: ${String(results.targets.met)}`);
+}
+
+function slotOutcome(slots: Slot[], name: ContenderName): RawOutcome {
+  return (
+    slots.find((s) => s.name === name)?.raw ?? { samples: [], error: { code: 'NOT_RUN', message: 'not run' } }
+  );
+}
+
+async function writeAtomically(file: string, text: string): Promise<void> {
+  const tmp = `${file}.tmp`;
+  await writeFile(tmp, text);
+  await rename(tmp, file);
+}
+
+const BENCHMARKS_MD_HEADER = `# Benchmarks
+
+Speed is measured here, never in tests. Every benchmark runs its baselines side by
+side with Doorpeer in the same run and reports ratios, because absolute times drift
+between runs and machines. Run all with \`npm run bench\` (or one with
+\`npm run bench -- --only NAME\`; \`--runs N\` sets the timed runs per contender).
+Results are written as JSON to \`bench/results/\`; the sections below are generated
+from them.
+`;
+
+async function updateBenchmarksMd(section: string): Promise<void> {
+  let doc: string;
+  try {
+    doc = await readFile(BENCHMARKS_MD, 'utf8');
+  } catch {
+    doc = BENCHMARKS_MD_HEADER;
+  }
+  // Formatted like the rest of the repo, so that `npm run format:check` stays green after a bench run.
+  const options = (await prettier.resolveConfig(BENCHMARKS_MD)) ?? {};
+  const formatted = await prettier.format(replaceSection(doc, 'ttff', section), {
+    ...options,
+    parser: 'markdown',
+  });
+  await writeAtomically(BENCHMARKS_MD, formatted);
+}
+
+export const ttff: Benchmark = {
+  name: 'ttff',
+  summary: 'time to first frame: floor vs PeerJS vs Doorpeer (needs `npm run build` first for Doorpeer)',
+  run: runTtff,
+};

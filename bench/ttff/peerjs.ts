@@ -1,0 +1,61 @@
+/**
+ * Contender 2, PeerJS: the `peerjs` client and the `peer` server, camera and
+ * viewer in separate Chromium processes, both registered before timing starts.
+ */
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { randomBytes } from 'node:crypto';
+import { PeerServer } from 'peer';
+import type { Cleanup } from '../lib/cleanup.ts';
+import type { SetupContender } from './contender.ts';
+import { call, measureIn, openPage, waitReady } from './page-calls.ts';
+
+/** The `peer` server in this process, on a loopback port chosen by the OS. */
+async function startPeerServer(cleanup: Cleanup): Promise<number> {
+  const server = await new Promise<Server>((resolve) => {
+    PeerServer({ host: '127.0.0.1', port: 0, path: '/', allow_discovery: false }, (s) =>
+      resolve(s as Server),
+    );
+  });
+  cleanup.add('peer server', () => {
+    server.closeAllConnections();
+    return new Promise<void>((resolve) => server.close(() => resolve()));
+  });
+  return (server.address() as AddressInfo).port;
+}
+
+export const setupPeerjs: SetupContender = async (env) => {
+  const port = await startPeerServer(env.cleanup);
+  const suffix = randomBytes(4).toString('hex');
+  const cameraId = `bench-camera-${suffix}`;
+  const viewerId = `bench-viewer-${suffix}`;
+  const [cameraBrowser, viewerBrowser] = [
+    await env.launch('peerjs camera'),
+    await env.launch('peerjs viewer'),
+  ];
+  const camera = await openPage(
+    cameraBrowser,
+    `${env.pages.origin}/peerjs-camera.html?server=${port}&id=${cameraId}`,
+  );
+  const viewer = await openPage(
+    viewerBrowser,
+    `${env.pages.origin}/peerjs-viewer.html?server=${port}&id=${viewerId}`,
+  );
+  await waitReady(camera, 'peerjsCamera', env.timeoutMs);
+  await waitReady(viewer, 'peerjsViewer', env.timeoutMs);
+  return {
+    name: 'peerjs',
+    async measure() {
+      try {
+        return await measureIn(
+          viewer,
+          `window.peerjsViewer.run(${JSON.stringify(cameraId)}, ${env.timeoutMs})`,
+          env.timeoutMs,
+        );
+      } finally {
+        // The viewer closed its side; make sure the camera is not still sending to it when the next run starts.
+        await call(camera, 'window.peerjsCamera.hangUpAll()', env.timeoutMs);
+      }
+    },
+  };
+};

@@ -1,0 +1,57 @@
+// Run with: node --import tsx --test bench/lib/*.test.ts bench/ttff/*.test.ts
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { buildResults, renderMarkdown } from './report.ts';
+
+const base = {
+  date: new Date('2025-01-02T03:04:05Z'),
+  command: 'npm run bench',
+  machine: { cpus: 2, cpuModel: 'Test CPU', node: 'v20.0.0', chromium: '156.0', loadAverage: 0.5 },
+  runs: 3,
+};
+
+test('medians, p90 and ratios of medians', () => {
+  const results = buildResults({
+    ...base,
+    raw: {
+      floor: { samples: [200, 100, 300] },
+      peerjs: { samples: [400, 400, 400] },
+      doorpeer: { samples: [250, 250, 250] },
+    },
+  });
+  assert.deepEqual(results.contenders.floor, { samples: [200, 100, 300], median: 200, p90: 280 });
+  assert.deepEqual(results.ratios, { doorpeerVsFloor: 1.25, doorpeerVsPeerjs: 0.63, peerjsVsFloor: 2 });
+  assert.equal(results.targets.met, true);
+  assert.match(renderMarkdown(results), /\| Doorpeer \/ floor \| 1\.25x \|/);
+});
+
+test('a contender that failed has an error and no number, and its ratios are null', () => {
+  const results = buildResults({
+    ...base,
+    raw: {
+      floor: { samples: [100, 100, 100] },
+      peerjs: { samples: [120, 120, 120] },
+      doorpeer: { samples: [], error: { code: 'APP_NOT_BUILT', message: 'run npm run build' } },
+    },
+  });
+  assert.deepEqual(results.contenders.doorpeer, {
+    error: { code: 'APP_NOT_BUILT', message: 'run npm run build' },
+    samples: [],
+  });
+  assert.equal(results.ratios.doorpeerVsFloor, null);
+  assert.equal(results.ratios.doorpeerVsPeerjs, null);
+  assert.equal(results.ratios.peerjsVsFloor, 1.2);
+  assert.equal(results.targets.met, null);
+  const md = renderMarkdown(results);
+  assert.match(md, /\| doorpeer \| \*\*error\*\* `APP_NOT_BUILT`/);
+  assert.match(md, /Doorpeer \/ floor \| n\/a/);
+});
+
+test('targets not met when Doorpeer is slower than PeerJS', () => {
+  const results = buildResults({
+    ...base,
+    raw: { floor: { samples: [100] }, peerjs: { samples: [110] }, doorpeer: { samples: [120] } },
+  });
+  assert.equal(results.targets.met, false);
+  assert.match(renderMarkdown(results), /Targets: \*\*not met\*\*/);
+});

@@ -1,0 +1,141 @@
+/**
+ * Turns TTFF samples into the results file and the BENCHMARKS.md section.
+ * Pure: no clocks, files or processes, so it is unit-tested in `report.test.ts`.
+ */
+import { median, p90, ratio, round } from '../lib/stats.ts';
+import type { ContenderName } from './contender.ts';
+
+export type ContenderOutcome =
+  | { samples: number[]; median: number; p90: number }
+  | { error: { code: string; message: string }; samples: number[] };
+
+export interface TtffResults {
+  date: string;
+  command: string;
+  machine: {
+    cpus: number;
+    cpuModel: string;
+    node: string;
+    chromium: string;
+    /** 1-minute load average when the benchmark started: other work on the machine makes every figure noisier. */
+    loadAverage: number;
+  };
+  runs: number;
+  contenders: Record<ContenderName, ContenderOutcome>;
+  ratios: { doorpeerVsFloor: number | null; doorpeerVsPeerjs: number | null; peerjsVsFloor: number | null };
+  targets: { doorpeerVsFloorAtMost: number; doorpeerVsPeerjsAtMost: number; met: boolean | null };
+}
+
+/** From the issue: Doorpeer at most 1.3x the floor, and no slower than PeerJS. */
+export const TARGETS = { doorpeerVsFloorAtMost: 1.3, doorpeerVsPeerjsAtMost: 1.0 } as const;
+
+export interface RawOutcome {
+  samples: number[];
+  error?: { code: string; message: string };
+}
+
+export function summarise(raw: RawOutcome): ContenderOutcome {
+  const samples = raw.samples.map((s) => round(s, 1));
+  if (raw.error) return { error: raw.error, samples };
+  if (samples.length === 0) return { error: { code: 'NO_SAMPLES', message: 'no run finished' }, samples };
+  return { samples, median: round(median(raw.samples), 1), p90: round(p90(raw.samples), 1) };
+}
+
+function medianOf(outcome: ContenderOutcome): number | null {
+  return 'error' in outcome ? null : outcome.median;
+}
+
+export function buildResults(input: {
+  date: Date;
+  command: string;
+  machine: TtffResults['machine'];
+  runs: number;
+  raw: Record<ContenderName, RawOutcome>;
+}): TtffResults {
+  const contenders = {
+    floor: summarise(input.raw.floor),
+    peerjs: summarise(input.raw.peerjs),
+    doorpeer: summarise(input.raw.doorpeer),
+  };
+  const [floor, peerjs, doorpeer] = [
+    medianOf(contenders.floor),
+    medianOf(contenders.peerjs),
+    medianOf(contenders.doorpeer),
+  ];
+  const r = (a: number | null, b: number | null): number | null => {
+    const value = ratio(a, b);
+    return value === null ? null : round(value, 2);
+  };
+  const ratios = {
+    doorpeerVsFloor: r(doorpeer, floor),
+    doorpeerVsPeerjs: r(doorpeer, peerjs),
+    peerjsVsFloor: r(peerjs, floor),
+  };
+  const met =
+    ratios.doorpeerVsFloor === null || ratios.doorpeerVsPeerjs === null
+      ? null
+      : ratios.doorpeerVsFloor <= TARGETS.doorpeerVsFloorAtMost &&
+        ratios.doorpeerVsPeerjs <= TARGETS.doorpeerVsPeerjsAtMost;
+  return {
+    date: input.date.toISOString(),
+    command: input.command,
+    machine: input.machine,
+    runs: input.runs,
+    contenders,
+    ratios,
+    targets: { ...TARGETS, met },
+  };
+}
+
+const WHAT: Record<ContenderName, string> = {
+  floor:
+    'Two `RTCPeerConnection`s in one page, signaling by direct calls, trickle ICE, no server. From `createOffer` start to the first decoded frame. The least any WebRTC app can take here.',
+  peerjs:
+    '`peerjs` 1.5.5 client + `peer` 1.0.2 server on loopback, `iceServers: []`, camera and viewer in separate Chromium processes, both registered first. Viewer receive-only. From `peer.call()` to the first decoded frame.',
+  doorpeer:
+    'The built app served by our relay, camera and viewer in separate Chromium processes, paired once. From the click on `camera-tile` (taken in the page) to the first decoded frame of `live-video`; back to `#/viewer` and `watcher-count` 0 between runs, so each run is a new connection.',
+};
+
+const fmtMs = (v: number): string => `${v.toFixed(1)} ms`;
+const fmtRatio = (v: number | null): string => (v === null ? 'n/a' : `${v.toFixed(2)}x`);
+
+export function renderMarkdown(results: TtffResults): string {
+  const { contenders, ratios, machine } = results;
+  const row = (name: ContenderName): string => {
+    const c = contenders[name];
+    if ('error' in c)
+      return `| ${name} | **error** \`${c.error.code}\`: ${c.error.message.replace(/\|/g, '\\|')} | | |`;
+    return `| ${name} | ${fmtMs(c.median)} | ${fmtMs(c.p90)} | ${c.samples.length} |`;
+  };
+  const verdict =
+    results.targets.met === null
+      ? 'not known: Doorpeer or a baseline could not be measured in this run'
+      : results.targets.met
+        ? 'met'
+        : '**not met**';
+  return `## Time to first frame (TTFF)
+
+Measured on ${results.date.slice(0, 10)} with \`${results.command}\`: one warm-up, then ${results.runs} timed runs per contender, interleaved round-robin (floor, PeerJS, Doorpeer, floor, ...) so that drift hits all alike. Timestamps are \`performance.now()\` in the viewer's page; "first frame" is the first \`requestVideoFrameCallback\` on the receiving \`<video>\`. The camera is Chromium's fake capture of \`tests/fixtures/person-at-door.mjpeg\` (640x480) with \`visitor-voice.wav\`, sending video and audio; loopback, no STUN or TURN.
+
+Machine: ${machine.cpus} x ${machine.cpuModel}, Node ${machine.node}, Chromium ${machine.chromium}; load average ${machine.loadAverage.toFixed(1)} at the start.
+
+| contender | median | p90 | runs |
+|---|---|---|---|
+${row('floor')}
+${row('peerjs')}
+${row('doorpeer')}
+
+| ratio of medians | value | target |
+|---|---|---|
+| Doorpeer / floor | ${fmtRatio(ratios.doorpeerVsFloor)} | at most ${TARGETS.doorpeerVsFloorAtMost.toFixed(2)}x |
+| Doorpeer / PeerJS | ${fmtRatio(ratios.doorpeerVsPeerjs)} | at most ${TARGETS.doorpeerVsPeerjsAtMost.toFixed(2)}x (no slower) |
+| PeerJS / floor | ${fmtRatio(ratios.peerjsVsFloor)} | (reference) |
+
+Targets: ${verdict}. Absolute times drift between runs and machines; compare the ratios, which come from one run. Raw samples: \`bench/results/ttff.json\`.
+
+What each contender measures:
+
+- **floor**: ${WHAT.floor}
+- **peerjs**: ${WHAT.peerjs}
+- **doorpeer**: ${WHAT.doorpeer}`;
+}

@@ -1,0 +1,32 @@
+/**
+ * End-to-end tests: real Chromium (Debian's, never a downloaded one), a real relay on a
+ * real port, real WebRTC between separate browser processes. See `tests/e2e/support/`.
+ *
+ * No `webServer`: each test starts its own relay (`tests/e2e/support/relay.ts`), because
+ * tests stop and restart it and some need relay options (a short pairing TTL).
+ * One worker: the machine has 2 cores and each test runs two or three browsers.
+ */
+import { defineConfig } from '@playwright/test';
+import { CHROMIUM_PATH } from './tests/e2e/support/chromium.ts';
+
+export default defineConfig({
+  testDir: 'tests/e2e',
+  workers: 1,
+  fullyParallel: false,
+  retries: 0,
+  // A live-view test pairs devices, waits for video and restarts the relay: give it room.
+  timeout: 90_000,
+  expect: { timeout: 20_000 },
+  // `list` only: the html reporter would offer to open a browser.
+  reporter: 'list',
+  forbidOnly: !!process.env.CI,
+  outputDir: 'test-results',
+  use: {
+    // The default `browser` fixture (used by specs that need a single page) runs the same
+    // Chromium as the multi-device helpers.
+    launchOptions: { executablePath: CHROMIUM_PATH },
+    trace: 'off',
+    screenshot: 'only-on-failure',
+  },
+  projects: [{ name: 'chromium', use: { browserName: 'chromium' } }],
+});

@@ -1,0 +1,86 @@
+/**
+ * `npm start`: build the app if there is no build yet, serve it with the
+ * relay, stop gracefully on SIGTERM/SIGINT. Stdout gets exactly the
+ * "listening" line and a LAN hint (scripts and tests read the first line);
+ * everything else goes to stderr.
+ */
+import { existsSync } from 'node:fs';
+import { networkInterfaces } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ConfigError, parseConfig, USAGE, type Config } from './config.ts';
+import { DEFAULT_DIST_DIR, startServer } from './server.ts';
+
+const PROJECT_ROOT = fileURLToPath(new URL('../', import.meta.url));
+const EXIT_BAD_CONFIG = 2;
+
+async function main(): Promise<void> {
+  let config: Config;
+  try {
+    config = parseConfig(process.argv.slice(2), process.env);
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    process.stderr.write(`doorpeer: ${err.message}\n`);
+    process.exit(EXIT_BAD_CONFIG);
+  }
+  if (config.help) {
+    process.stdout.write(USAGE);
+    return;
+  }
+  const { help: _help, ...serverOpts } = config;
+
+  const distDir = serverOpts.distDir === undefined ? DEFAULT_DIST_DIR : resolve(serverOpts.distDir);
+  if (!existsSync(join(distDir, 'index.html'))) {
+    if (serverOpts.distDir !== undefined) {
+      // Never build into a directory the operator named: the build empties its output directory.
+      process.stderr.write(`doorpeer: --dist: no index.html in ${distDir}\n`);
+      process.exit(EXIT_BAD_CONFIG);
+    }
+    process.stderr.write('doorpeer: no build found in dist/, building the app first (vite build)...\n');
+    const vite = await import('vite');
+    await vite.build({ root: PROJECT_ROOT, logLevel: 'warn' });
+  }
+
+  const server = await startServer({ ...serverOpts, distDir });
+  process.stdout.write(`Doorpeer listening on ${server.url}\n`);
+  process.stdout.write(`${lanHint(serverOpts.host ?? 'localhost', server.port)}\n`);
+
+  let stopping = false;
+  const stop = (signal: NodeJS.Signals): void => {
+    if (stopping) return;
+    stopping = true;
+    process.stderr.write(`doorpeer: ${signal}, closing connections...\n`);
+    server.close().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        process.stderr.write(`doorpeer: error while closing: ${(err as Error).message}\n`);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
+}
+
+/** Where other devices on the network can reach this server, or how to make them able to. */
+function lanHint(host: string, port: number): string {
+  const addresses = Object.values(networkInterfaces())
+    .flatMap((list) => list ?? [])
+    .filter((a) => a.family === 'IPv4' && !a.internal)
+    .map((a) => a.address);
+  const local = host === 'localhost' || host.startsWith('127.') || host === '::1';
+  if (local) {
+    return 'Only this machine can connect. For phones on your network, start with --host 0.0.0.0 behind HTTPS (browsers allow the camera only on https:// or localhost).';
+  }
+  if (host !== '0.0.0.0' && host !== '::') {
+    return `Other devices reach it at http://${host.includes(':') ? `[${host}]` : host}:${port} (put HTTPS in front for camera access).`;
+  }
+  if (addresses.length === 0) return 'No LAN address found on this machine.';
+  const urls = addresses.map((a) => `http://${a}:${port}`).join(', ');
+  return `On your network: ${urls} (put HTTPS in front for camera access from other devices)`;
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`doorpeer: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,55 @@
+/**
+ * Everything the relay can be tuned with, and the defaults. `config.ts` fills
+ * these from flags and environment; tests pass small values directly.
+ */
+import type { IceServer } from '../src/shared/protocol.ts';
+import { consoleLogger, type Logger } from './log.ts';
+
+export interface RelayOptions {
+  /** Handed to devices in `welcome`. Empty by default: never a third party's STUN server. */
+  iceServers: IceServer[];
+  /** Browser origins allowed besides the relay's own (e.g. a dev server on another port). */
+  allowedOrigins: string[];
+  maxConnPerIp: number;
+  /** Frames per second per connection (token bucket refill rate). */
+  rate: number;
+  burst: number;
+  pingIntervalMs: number;
+  authTimeoutMs: number;
+  pairTtlMs: number;
+  knocksPerMinute: number;
+  /** A connection with this many dropped frames inside `floodWindowMs` is closed 4008. */
+  floodDrops: number;
+  floodWindowMs: number;
+  /** More malformed frames than this on one connection close it 4009. */
+  maxMalformed: number;
+  /** Clock, injectable so pairing expiry can be tested without waiting. */
+  now: () => number;
+  log: Logger;
+}
+
+export const RELAY_DEFAULTS: RelayOptions = {
+  iceServers: [],
+  allowedOrigins: [],
+  maxConnPerIp: 20,
+  rate: 30,
+  burst: 60,
+  pingIntervalMs: 15_000,
+  authTimeoutMs: 10_000,
+  pairTtlMs: 5 * 60_000,
+  knocksPerMinute: 10,
+  floodDrops: 50,
+  floodWindowMs: 10_000,
+  maxMalformed: 20,
+  now: () => Date.now(),
+  log: consoleLogger,
+};
+
+export function resolveRelayOptions(partial: Partial<RelayOptions> = {}): RelayOptions {
+  const out: RelayOptions = { ...RELAY_DEFAULTS };
+  // Skip explicit `undefined`s so a caller can pass through optional config fields.
+  for (const [key, value] of Object.entries(partial) as [keyof RelayOptions, unknown][]) {
+    if (value !== undefined) (out as unknown as Record<string, unknown>)[key] = value;
+  }
+  return out;
+}

@@ -1,0 +1,143 @@
+/**
+ * The camera's streaming sessions: one PeerLink per watching viewer, any
+ * number at once. Only paired viewers with the `watch` permission get an
+ * answer; unpairing ends their sessions at once.
+ */
+import type { SessionMessage, SessionEndReason } from '../../shared/session.ts';
+import type { PairedPeer, StoredIdentity } from '../db.ts';
+import type { Messenger } from '../messenger.ts';
+import { PeerLink } from '../rtc/peer-link.ts';
+import { Emitter } from '../util/emitter.ts';
+
+export interface Watcher {
+  session: string;
+  viewerId: string;
+  name: string;
+  since: number;
+  connected: boolean;
+}
+
+interface Session extends Watcher {
+  link: PeerLink;
+}
+
+export class CameraStreamer extends Emitter<{ watchers: [Watcher[]] }> {
+  private sessions = new Map<string, Session>();
+  private stream: MediaStream | null = null;
+  private readonly unsubs: (() => void)[];
+
+  constructor(
+    private readonly messenger: Messenger,
+    private readonly identity: StoredIdentity,
+  ) {
+    super();
+    this.unsubs = [
+      messenger.on('message', (from, msg) => this.onMessage(from, msg)),
+      messenger.peers.on('removed', (p) => this.endFor(p.deviceId, 'unpaired', false)),
+    ];
+  }
+
+  watchers(): Watcher[] {
+    return [...this.sessions.values()].map(({ link: _link, ...w }) => w);
+  }
+
+  /** Sets or swaps the camera stream; live sessions switch tracks without renegotiating. */
+  setStream(stream: MediaStream | null): void {
+    const old = this.stream;
+    this.stream = stream;
+    if (!stream) {
+      for (const s of [...this.sessions.values()]) this.end(s, 'camera-stopped', true);
+      return;
+    }
+    if (old && old !== stream) {
+      for (const s of this.sessions.values()) {
+        for (const kind of ['video', 'audio'] as const) {
+          const o = old.getTracks().find((t) => t.kind === kind);
+          const n = stream.getTracks().find((t) => t.kind === kind);
+          if (o && n) s.link.replaceTrack(o, n, old);
+        }
+      }
+    }
+  }
+
+  dispose(): void {
+    for (const s of [...this.sessions.values()]) this.end(s, 'camera-stopped', true);
+    for (const u of this.unsubs) u();
+  }
+
+  private changed(): void {
+    this.emit('watchers', this.watchers());
+  }
+
+  private onMessage(from: PairedPeer, msg: SessionMessage): void {
+    if (from.role !== 'viewer') return;
+    switch (msg.k) {
+      case 'watch':
+        this.startSession(from, msg.session);
+        return;
+      case 'signal': {
+        const s = this.sessions.get(msg.session);
+        if (s && s.viewerId === from.deviceId) s.link.signal(msg.data);
+        return;
+      }
+      case 'end': {
+        const s = this.sessions.get(msg.session);
+        if (s && s.viewerId === from.deviceId) this.end(s, msg.reason, false);
+        return;
+      }
+      case 'unpair':
+        return; // handled by the page, which removes the pairing (and so ends sessions)
+    }
+  }
+
+  private startSession(viewer: PairedPeer, session: string): void {
+    if (!viewer.permissions.watch) {
+      void this.messenger.send(viewer.deviceId, { k: 'end', session, reason: 'not-allowed' });
+      return;
+    }
+    if (!this.stream) {
+      void this.messenger.send(viewer.deviceId, { k: 'end', session, reason: 'camera-stopped' });
+      return;
+    }
+    this.sessions.get(session)?.link.destroy();
+    const link = new PeerLink({
+      initiator: false,
+      stream: this.stream,
+      iceServers: this.messenger.relay.iceServers,
+      certificate: this.identity.certificate,
+      pinnedFingerprint: viewer.certFingerprint,
+    });
+    const s: Session = {
+      session,
+      viewerId: viewer.deviceId,
+      name: viewer.name,
+      since: Date.now(),
+      connected: false,
+      link,
+    };
+    this.sessions.set(session, s);
+    link.on('signal', (data) => void this.messenger.send(viewer.deviceId, { k: 'signal', session, data }));
+    link.on('connect', () => {
+      s.connected = true;
+      this.changed();
+    });
+    link.on('close', () => {
+      if (this.sessions.get(session) === s) {
+        this.sessions.delete(session);
+        this.changed();
+      }
+    });
+    this.changed();
+  }
+
+  private endFor(viewerId: string, reason: SessionEndReason, notify: boolean): void {
+    for (const s of [...this.sessions.values()]) if (s.viewerId === viewerId) this.end(s, reason, notify);
+  }
+
+  private end(s: Session, reason: SessionEndReason, notify: boolean): void {
+    if (notify) void this.messenger.send(s.viewerId, { k: 'end', session: s.session, reason });
+    this.sessions.delete(s.session);
+    s.link.destroy();
+    this.changed();
+  }
+}

@@ -1,0 +1,92 @@
+/**
+ * Every error a person can see, with a fixed code (shown as `data-error-code`
+ * on the `error` element), what happened, and what to do about it.
+ */
+export const APP_ERRORS = {
+  'camera-denied': {
+    title: 'Camera permission was denied',
+    action:
+      'Allow camera access for this site in the browser (the camera icon in the address bar, or site settings), then press Retry.',
+  },
+  'camera-missing': {
+    title: 'No camera was found on this device',
+    action: 'Connect a camera or open Doorpeer on a device that has one, then press Retry.',
+  },
+  'camera-busy': {
+    title: 'The camera is in use by another app',
+    action: 'Close the other app or tab that uses the camera, then press Retry.',
+  },
+  'camera-insecure': {
+    title: 'This page is not a secure context, so the browser blocks the camera',
+    action: 'Open Doorpeer over https:// or on localhost.',
+  },
+  'relay-unreachable': {
+    title: 'Cannot reach the relay',
+    action:
+      'Check that this device is online and that the Doorpeer relay is running. Doorpeer keeps retrying by itself.',
+  },
+  'pair-malformed': {
+    title: 'That is not a pairing code',
+    action:
+      'A code looks like K7QM-4T9X: four letters or digits, a dash, four more. Check the camera screen.',
+  },
+  'pair-unknown': {
+    title: 'No camera is waiting for this code',
+    action: 'Check the code on the camera screen. If the camera shows a new code, type that one.',
+  },
+  'pair-expired': {
+    title: 'This pairing code has expired',
+    action: 'Codes last 5 minutes and work once. The camera shows a fresh code: type that one.',
+  },
+  'pair-wrong-code': {
+    title: 'Wrong pairing code',
+    action: 'Check the code on the camera screen and type it again.',
+  },
+  'pair-locked-out': {
+    title: 'Too many wrong codes for this camera',
+    action:
+      'Pairing with this camera is locked for a while. Wait, then try again with the code on its screen.',
+  },
+  'pair-timeout': {
+    title: 'The camera did not answer',
+    action: 'Check that the camera is on and shows its pairing code, then try again.',
+  },
+  'pair-self': {
+    title: 'This device cannot pair with itself',
+    action: 'Open the pairing code on another device.',
+  },
+  'camera-offline': {
+    title: 'The camera is offline',
+    action: 'Check that the camera device is on, has Doorpeer open and is online. Doorpeer keeps retrying.',
+  },
+  'stream-failed': {
+    title: 'The live connection failed',
+    action:
+      'Doorpeer retries by itself. If it keeps failing, both devices may need to be on the same network or the relay needs a TURN server.',
+  },
+  'not-allowed': {
+    title: 'The camera refused this device',
+    action: 'This device is no longer paired with the camera. Pair it again with a code from the camera.',
+  },
+  'security-warning': {
+    title: 'Security warning: the connection was refused',
+    action:
+      'The other device did not present the certificate it was paired with, so someone may be tampering with the connection (for example the relay). Nothing was shown or sent. Check your relay; if it keeps happening, unpair and pair again in person.',
+  },
+  'storage-failed': {
+    title: 'This browser cannot store Doorpeer’s keys',
+    action: 'Leave private browsing mode or free some storage, then reload.',
+  },
+} as const satisfies Record<string, { title: string; action: string }>;
+
+export type AppErrorCode = keyof typeof APP_ERRORS;
+
+export class AppError extends Error {
+  constructor(
+    readonly code: AppErrorCode,
+    readonly detail?: string,
+  ) {
+    super(`${APP_ERRORS[code].title}${detail ? ` (${detail})` : ''}`);
+    this.name = 'AppError';
+  }
+}

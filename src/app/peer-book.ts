@@ -1,0 +1,42 @@
+/**
+ * The paired devices, cached in memory and kept in IndexedDB. Everything that
+ * asks "is this device paired, and may it do X?" asks here.
+ */
+import { deletePeer, listPeers, putPeer, type Db, type PairedPeer } from './db.ts';
+import { Emitter } from './util/emitter.ts';
+
+export class PeerBook extends Emitter<{ changed: [PairedPeer[]]; removed: [PairedPeer] }> {
+  private peers = new Map<string, PairedPeer>();
+
+  private constructor(private readonly db: Db) {
+    super();
+  }
+
+  static async load(db: Db): Promise<PeerBook> {
+    const book = new PeerBook(db);
+    for (const p of await listPeers(db)) book.peers.set(p.deviceId, p);
+    return book;
+  }
+
+  get(deviceId: string): PairedPeer | undefined {
+    return this.peers.get(deviceId);
+  }
+
+  list(): PairedPeer[] {
+    return [...this.peers.values()].sort((a, b) => a.pairedAt - b.pairedAt);
+  }
+
+  async add(peer: PairedPeer): Promise<void> {
+    await putPeer(this.db, peer);
+    this.peers.set(peer.deviceId, peer);
+    this.emit('changed', this.list());
+  }
+
+  async remove(deviceId: string): Promise<void> {
+    const peer = this.peers.get(deviceId);
+    await deletePeer(this.db, deviceId);
+    this.peers.delete(deviceId);
+    if (peer) this.emit('removed', peer);
+    this.emit('changed', this.list());
+  }
+}

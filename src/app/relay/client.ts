@@ -1,0 +1,163 @@
+/**
+ * The device's connection to its relay: authenticates by signing the relay's
+ * challenge, reconnects with backoff by itself, and exposes typed events.
+ * Payloads are opaque here; `messenger.ts` seals and opens them.
+ */
+import {
+  CLOSE_CODES,
+  RELAY_PATH,
+  assertNever,
+  parseRelayFrame,
+  type ClientFrame,
+  type ErrorFrame,
+  type IceServer,
+  type RelayFrame,
+} from '../../shared/protocol.ts';
+import { signRelayChallenge, type Identity } from '../../shared/crypto/identity.ts';
+import { Emitter, backoffDelay } from '../util/emitter.ts';
+
+export type RelayState = 'connecting' | 'online' | 'offline';
+
+type RelayEvents = {
+  state: [RelayState];
+  deliver: [from: string, payload: string];
+  'pair-opened': [handle: string, expiresAt: number];
+  'pair-knocked': [handle: string, from: string, payload: string];
+  'relay-error': [ErrorFrame];
+};
+
+export function defaultRelayUrl(loc: Location = location): string {
+  const scheme = loc.protocol === 'https:' ? 'wss:' : 'ws:';
+  return `${scheme}//${loc.host}${RELAY_PATH}`;
+}
+
+export class RelayClient extends Emitter<RelayEvents> {
+  state: RelayState = 'connecting';
+  iceServers: IceServer[] = [];
+  /** Why the relay last closed on us, for the status panel. */
+  lastProblem: string | null = null;
+  /** Consecutive failed attempts since the last successful authentication. */
+  failures = 0;
+  private ws: WebSocket | null = null;
+  private attempt = 0;
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  private nextRef = 1;
+  private stopped = false;
+
+  constructor(
+    private readonly identity: Identity,
+    private readonly url: string = defaultRelayUrl(),
+  ) {
+    super();
+    addEventListener('online', () => this.reconnectNow());
+  }
+
+  start(): void {
+    this.stopped = false;
+    this.connect();
+  }
+
+  stop(): void {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    this.ws?.close(1000, 'stopped');
+    this.ws = null;
+  }
+
+  /** Skip the backoff wait (network came back, or the person pressed retry). */
+  reconnectNow(): void {
+    if (this.stopped || this.state === 'online') return;
+    clearTimeout(this.timer);
+    if (!this.ws) this.connect();
+  }
+
+  /** Sends a frame if online; returns its `ref`, or null if offline (signaling is live-only). */
+  send(frame: DistributiveOmit<ClientFrame, 'ref'> & { ref?: number }): number | null {
+    if (this.state !== 'online' || !this.ws) return null;
+    const ref = 'ref' in frame && frame.ref !== undefined ? frame.ref : this.nextRef++;
+    const withRef = frame.t === 'send' || frame.t === 'pair-knock' ? { ...frame, ref } : frame;
+    this.ws.send(JSON.stringify(withRef));
+    return ref;
+  }
+
+  private setState(s: RelayState): void {
+    if (this.state === s) return;
+    this.state = s;
+    this.emit('state', s);
+  }
+
+  private connect(): void {
+    this.setState(this.failures > 0 ? 'offline' : 'connecting');
+    let ws: WebSocket;
+    try {
+      ws = new WebSocket(this.url);
+    } catch (e) {
+      this.lastProblem = String(e);
+      this.scheduleReconnect();
+      return;
+    }
+    this.ws = ws;
+    ws.onmessage = (ev) => {
+      if (typeof ev.data !== 'string') return;
+      const parsed = parseRelayFrame(ev.data);
+      // A relay that sends garbage is not trusted for anything; drop the frame.
+      if (!parsed.ok) return;
+      void this.onFrame(ws, parsed.frame);
+    };
+    ws.onclose = (ev) => {
+      if (this.ws !== ws) return;
+      this.ws = null;
+      if (this.state === 'online') this.failures = 0;
+      this.failures++;
+      this.lastProblem = ev.code === CLOSE_CODES.goingAway ? 'relay restarting' : `closed (${ev.code})`;
+      this.setState('offline');
+      if (ev.code === CLOSE_CODES.replaced) {
+        // This device connected again from another tab; that tab now owns the connection.
+        this.lastProblem = 'Doorpeer is open in another tab of this browser';
+        return;
+      }
+      this.scheduleReconnect();
+    };
+  }
+
+  private scheduleReconnect(): void {
+    if (this.stopped) return;
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => this.connect(), backoffDelay(this.attempt++, 300, 8000));
+  }
+
+  private async onFrame(ws: WebSocket, frame: RelayFrame): Promise<void> {
+    switch (frame.t) {
+      case 'challenge': {
+        const signature = await signRelayChallenge(this.identity, frame.nonce);
+        if (ws.readyState === WebSocket.OPEN) {
+          ws.send(JSON.stringify({ t: 'hello', v: 1, publicKey: this.identity.signPublic, signature }));
+        }
+        return;
+      }
+      case 'welcome':
+        this.iceServers = frame.iceServers;
+        this.attempt = 0;
+        this.failures = 0;
+        this.lastProblem = null;
+        this.setState('online');
+        return;
+      case 'deliver':
+        this.emit('deliver', frame.from, frame.payload);
+        return;
+      case 'pair-opened':
+        this.emit('pair-opened', frame.handle, frame.expiresAt);
+        return;
+      case 'pair-knocked':
+        this.emit('pair-knocked', frame.handle, frame.from, frame.payload);
+        return;
+      case 'error':
+        this.emit('relay-error', frame);
+        return;
+      default:
+        assertNever(frame);
+    }
+  }
+}
+
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;

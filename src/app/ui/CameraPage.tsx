@@ -1,0 +1,215 @@
+import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import { CameraStreamer, type Watcher } from '../camera/streamer.ts';
+import {
+  DEFAULT_RESOLUTION,
+  RESOLUTIONS,
+  holdWakeLock,
+  listCameras,
+  openCamera,
+  type Resolution,
+} from '../camera/capture.ts';
+import { CameraPairing } from '../pairing/camera-pairing.ts';
+import { getSetting, setSetting } from '../db.ts';
+import { AppError } from '../errors.ts';
+import { ErrorBox } from './ErrorBox.tsx';
+import { PairingPanel } from './PairingPanel.tsx';
+import { RelayBadge } from './RelayBadge.tsx';
+import { UnpairButton } from './UnpairButton.tsx';
+import { navigate, useDevice, useSubscribed, useTicker } from './hooks.ts';
+
+export function CameraPage() {
+  const device = useDevice();
+  const streamer = useMemo(() => new CameraStreamer(device.messenger, device.identity), [device]);
+  const pairing = useMemo(() => new CameraPairing(device.messenger, () => device.card()), [device]);
+  const peers = useSubscribed(
+    (f) => device.peers.on('changed', f),
+    () => device.peers.list(),
+    [device],
+  );
+  const viewers = peers.filter((p) => p.role === 'viewer');
+  const watchers = useSubscribed(
+    (f) => streamer.on('watchers', f),
+    () => streamer.watchers(),
+    [streamer],
+  );
+  const [pairingWanted, setPairingWanted] = useState(false);
+  const showPairing = pairingWanted || viewers.length === 0;
+
+  const [cameraId, setCameraId] = useState<string>('');
+  const [resolution, setResolution] = useState<Resolution>(DEFAULT_RESOLUTION);
+  const [cameras, setCameras] = useState<MediaDeviceInfo[]>([]);
+  const [stream, setStream] = useState<MediaStream | null>(null);
+  const [error, setError] = useState<AppError | null>(null);
+  const [attempt, setAttempt] = useState(0);
+  const [settingsLoaded, setSettingsLoaded] = useState(false);
+  const [wakeLock, setWakeLock] = useState<{ active: () => boolean } | null>(null);
+  const preview = useRef<HTMLVideoElement>(null);
+  const relayState = useSubscribed(
+    (f) => device.relay.on('state', f),
+    () => device.relay.state,
+    [device],
+  );
+  useTicker(5000);
+
+  useEffect(() => {
+    void (async () => {
+      setCameraId((await getSetting(device.db, 'cameraDeviceId')) ?? '');
+      const r = await getSetting(device.db, 'resolution');
+      if (r && r in RESOLUTIONS) setResolution(r as Resolution);
+      setSettingsLoaded(true);
+    })();
+  }, [device]);
+
+  // Open (or reopen) the camera whenever the choice changes.
+  useEffect(() => {
+    if (!settingsLoaded) return;
+    let cancelled = false;
+    let opened: MediaStream | null = null;
+    setError(null);
+    openCamera({ cameraId: cameraId || undefined, resolution })
+      .then(async (s) => {
+        if (cancelled) return s.getTracks().forEach((t) => t.stop());
+        opened = s;
+        setStream(s);
+        streamer.setStream(s);
+        setCameras(await listCameras());
+      })
+      .catch((e: unknown) => {
+        if (!cancelled) setError(e instanceof AppError ? e : new AppError('camera-missing', String(e)));
+      });
+    return () => {
+      cancelled = true;
+      // Keep the old stream alive until the new one replaced it in live sessions.
+      const old = opened;
+      if (old) setTimeout(() => old.getTracks().forEach((t) => t.stop()), 0);
+    };
+  }, [cameraId, resolution, attempt, settingsLoaded, streamer]);
+
+  useEffect(() => {
+    if (preview.current) preview.current.srcObject = stream;
+  }, [stream]);
+
+  useEffect(() => {
+    const ctl = new AbortController();
+    setWakeLock(holdWakeLock(ctl.signal));
+    return () => ctl.abort();
+  }, []);
+
+  useEffect(() => {
+    if (showPairing) pairing.start();
+    else pairing.stop();
+  }, [showPairing, pairing]);
+  useEffect(() => pairing.on('paired', () => setPairingWanted(false)), [pairing]);
+
+  useEffect(
+    () => () => {
+      streamer.dispose();
+      pairing.dispose();
+    },
+    [streamer, pairing],
+  );
+
+  return (
+    <main class="camera-page">
+      <header>
+        <h1>Camera</h1>
+        <button type="button" class="link" onClick={() => navigate('/viewer')}>
+          Switch to viewer
+        </button>
+      </header>
+      <WatchingBanner watchers={watchers} />
+      <section class="status" data-testid="camera-status" data-relay={relayState}>
+        <RelayBadge />
+        <p>
+          Watching now: <strong data-testid="watcher-count">{watchers.length}</strong>
+        </p>
+        <p class="fine">
+          This device: {device.name}. Screen kept awake:{' '}
+          {wakeLock?.active() ? 'yes' : 'no (the browser did not allow it)'}.
+        </p>
+      </section>
+      {error ? (
+        <ErrorBox code={error.code} detail={error.detail} onRetry={() => setAttempt((n) => n + 1)} />
+      ) : null}
+      <video ref={preview} data-testid="local-preview" class="preview" autoplay muted playsInline />
+      <section class="controls">
+        <label>
+          Camera{' '}
+          <select
+            data-testid="camera-select"
+            value={cameraId}
+            onChange={(e) => {
+              const v = (e.target as HTMLSelectElement).value;
+              setCameraId(v);
+              void setSetting(device.db, 'cameraDeviceId', v);
+            }}
+          >
+            <option value="">Default</option>
+            {cameras.map((c, i) => (
+              <option key={c.deviceId} value={c.deviceId}>
+                {c.label || `Camera ${i + 1}`}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          Resolution{' '}
+          <select
+            data-testid="resolution-select"
+            value={resolution}
+            onChange={(e) => {
+              const v = (e.target as HTMLSelectElement).value as Resolution;
+              setResolution(v);
+              void setSetting(device.db, 'resolution', v);
+            }}
+          >
+            {Object.keys(RESOLUTIONS).map((r) => (
+              <option key={r} value={r}>
+                {r}
+              </option>
+            ))}
+          </select>
+        </label>
+      </section>
+      {showPairing ? (
+        <PairingPanel
+          pairing={pairing}
+          onCancel={viewers.length ? () => setPairingWanted(false) : undefined}
+        />
+      ) : (
+        <button type="button" data-testid="pairing-start" onClick={() => setPairingWanted(true)}>
+          Pair a new viewer
+        </button>
+      )}
+      <section>
+        <h2>Paired viewers</h2>
+        {viewers.length === 0 ? <p class="fine">None yet.</p> : null}
+        <ul class="plain">
+          {viewers.map((v) => (
+            <li key={v.deviceId} data-testid="paired-viewer" data-device-id={v.deviceId}>
+              {v.name} <span class="fine">paired {new Date(v.pairedAt).toLocaleDateString()}</span>{' '}
+              <UnpairButton name={v.name} onUnpair={() => device.unpair(v.deviceId)} />
+            </li>
+          ))}
+        </ul>
+      </section>
+    </main>
+  );
+}
+
+/** Whoever is watching is shown plainly, so the people in the room know. */
+function WatchingBanner({ watchers }: { watchers: Watcher[] }) {
+  if (watchers.length === 0) return null;
+  return (
+    <section class="watching" role="status" aria-live="polite">
+      <strong>● Live: being watched</strong>
+      <ul class="plain">
+        {watchers.map((w) => (
+          <li key={w.session} data-testid="watcher-item">
+            {w.name}, since {new Date(w.since).toLocaleTimeString()}
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}

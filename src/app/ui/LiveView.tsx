@@ -1,0 +1,106 @@
+import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import { LiveSession, type LiveState } from '../viewer/live-session.ts';
+import { ErrorBox } from './ErrorBox.tsx';
+import { RelayBadge } from './RelayBadge.tsx';
+import { UnpairButton } from './UnpairButton.tsx';
+import { navigate, useDevice, useSubscribed } from './hooks.ts';
+
+const STATE_LABEL: Record<LiveState, string> = {
+  connecting: 'Connecting…',
+  live: 'Live',
+  reconnecting: 'Reconnecting…',
+  offline: 'Camera offline: retrying',
+  failed: 'Not connected',
+};
+
+/** Live video from one camera. Muted by default; a reload of this route resumes watching. */
+export function LiveView({ cameraId }: { cameraId: string }) {
+  const device = useDevice();
+  const camera = useSubscribed(
+    (f) => device.peers.on('changed', f),
+    () => device.peers.get(cameraId),
+    [device, cameraId],
+  );
+  if (!camera) {
+    return (
+      <main>
+        <RelayBadge />
+        <ErrorBox code="not-allowed" detail="this camera is not paired with this device" />
+        <button type="button" onClick={() => navigate('/viewer')}>
+          Back to cameras
+        </button>
+      </main>
+    );
+  }
+  return <Live cameraId={cameraId} name={camera.name} />;
+}
+
+function Live({ cameraId, name }: { cameraId: string; name: string }) {
+  const device = useDevice();
+  const camera = device.peers.get(cameraId);
+  const session = useMemo(
+    () => (camera ? new LiveSession(device.messenger, device.identity, camera, device.name) : null),
+    [device, cameraId],
+  );
+  useEffect(() => () => session?.dispose(), [session]);
+  const state = useSubscribed(
+    (f) => session?.on('state', f) ?? (() => {}),
+    () => session?.state ?? 'failed',
+    [session],
+  );
+  const stream = useSubscribed(
+    (f) => session?.on('stream', f) ?? (() => {}),
+    () => session?.stream ?? null,
+    [session],
+  );
+  const video = useRef<HTMLVideoElement>(null);
+  const [muted, setMuted] = useState(true);
+
+  useEffect(() => {
+    const v = video.current;
+    if (!v) return;
+    v.srcObject = stream;
+    if (stream) void v.play().catch(() => undefined);
+  }, [stream]);
+
+  const problem = session?.problem ?? null;
+  return (
+    <main class="live-page">
+      <header>
+        <button type="button" class="link" onClick={() => navigate('/viewer')}>
+          ← Cameras
+        </button>
+        <h1>{name}</h1>
+      </header>
+      <p class={`conn conn-${state}`} data-testid="connection-state" data-state={state} role="status">
+        {STATE_LABEL[state]}
+      </p>
+      <RelayBadge />
+      <div class="stage">
+        <video ref={video} data-testid="live-video" autoplay playsInline muted={muted} />
+      </div>
+      <div class="live-controls">
+        <button type="button" data-testid="unmute" aria-pressed={!muted} onClick={() => setMuted((m) => !m)}>
+          {muted ? 'Unmute' : 'Mute'}
+        </button>
+        <button
+          type="button"
+          data-testid="fullscreen"
+          onClick={() => void video.current?.parentElement?.requestFullscreen?.().catch(() => undefined)}
+        >
+          Fullscreen
+        </button>
+        <UnpairButton
+          name={name}
+          onUnpair={async () => {
+            await device.unpair(cameraId);
+            navigate('/viewer');
+          }}
+        />
+      </div>
+      {problem && state !== 'live' && problem !== 'relay-unreachable' ? (
+        <ErrorBox code={problem} onRetry={state === 'failed' ? undefined : () => session?.retryNow()} />
+      ) : null}
+    </main>
+  );
+}

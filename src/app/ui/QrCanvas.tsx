@@ -1,0 +1,14 @@
+import { useEffect, useRef } from 'preact/hooks';
+import QRCode from 'qrcode';
+
+/** Renders `text` as a QR code, locally (the qrcode package; no image service). */
+export function QrCanvas({ text, size = 220 }: { text: string; size?: number }) {
+  const ref = useRef<HTMLCanvasElement>(null);
+  useEffect(() => {
+    if (ref.current)
+      void QRCode.toCanvas(ref.current, text, { width: size, margin: 2, errorCorrectionLevel: 'M' });
+  }, [text, size]);
+  return (
+    <canvas ref={ref} data-testid="pairing-qr" width={size} height={size} aria-label="Pairing QR code" />
+  );
+}

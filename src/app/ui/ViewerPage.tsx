@@ -1,0 +1,51 @@
+import { useState } from 'preact/hooks';
+import { PairForm } from './PairForm.tsx';
+import { RelayBadge } from './RelayBadge.tsx';
+import { navigate, useDevice, useSubscribed } from './hooks.ts';
+
+/** The owner's list of paired cameras. */
+export function ViewerPage() {
+  const device = useDevice();
+  const peers = useSubscribed(
+    (f) => device.peers.on('changed', f),
+    () => device.peers.list(),
+    [device],
+  );
+  const cameras = peers.filter((p) => p.role === 'camera');
+  const [adding, setAdding] = useState(false);
+  return (
+    <main class="viewer-page">
+      <header>
+        <h1>Your cameras</h1>
+        <button type="button" class="link" onClick={() => navigate('/camera')}>
+          Use this device as a camera
+        </button>
+      </header>
+      <RelayBadge />
+      {cameras.length === 0 && !adding ? <p>No cameras yet. Add one to see it here.</p> : null}
+      <ul class="tiles">
+        {cameras.map((c) => (
+          <li key={c.deviceId}>
+            <button
+              type="button"
+              class="tile"
+              data-testid="camera-tile"
+              data-camera-id={c.deviceId}
+              onClick={() => navigate(`/viewer/live/${c.deviceId}`)}
+            >
+              <strong>{c.name}</strong>
+              <span class="fine">Tap to watch live</span>
+            </button>
+          </li>
+        ))}
+      </ul>
+      {adding ? (
+        <PairForm onPaired={() => setAdding(false)} />
+      ) : (
+        <button type="button" data-testid="add-camera" onClick={() => setAdding(true)}>
+          Add camera
+        </button>
+      )}
+    </main>
+  );
+}

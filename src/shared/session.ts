@@ -1,0 +1,100 @@
+/**
+ * Messages between two paired devices, carried inside sealed payloads
+ * (`src/shared/crypto/seal.ts`), so the relay never reads them. Also the
+ * pairing messages, which travel sealed under a key derived from the pairing
+ * code. Parsed at the edge with `parseSessionMessage` / `parsePairMessage`.
+ */
+import { z } from 'zod';
+
+const sessionId = z.string().regex(/^[A-Za-z0-9_-]{8,32}$/, 'not a session ID');
+const b64u = z.string().regex(/^[A-Za-z0-9_-]*$/, 'not base64url');
+
+/** What simple-peer's `signal` event emits: an SDP, a trickled candidate, or a renegotiate/transceiver request. */
+export const SignalData = z.union([
+  z.object({ type: z.enum(['offer', 'answer', 'pranswer', 'rollback']), sdp: z.string().max(12000) }),
+  z.object({
+    type: z.literal('candidate'),
+    candidate: z.object({
+      candidate: z.string().max(1000),
+      sdpMid: z.string().max(64).nullable().optional(),
+      sdpMLineIndex: z.number().int().nullable().optional(),
+      usernameFragment: z.string().max(256).nullable().optional(),
+    }),
+  }),
+  z.object({ type: z.literal('renegotiate'), renegotiate: z.literal(true) }),
+  z.object({
+    type: z.literal('transceiverRequest'),
+    transceiverRequest: z.object({
+      kind: z.string().max(16),
+      init: z.record(z.string(), z.unknown()).optional(),
+    }),
+  }),
+]);
+export type SignalData = z.infer<typeof SignalData>;
+
+export const SESSION_END_REASONS = [
+  'viewer-closed',
+  'camera-stopped',
+  'unpaired',
+  'not-allowed',
+  'failed',
+  'busy',
+] as const;
+export type SessionEndReason = (typeof SESSION_END_REASONS)[number];
+
+export const SessionMessage = z.discriminatedUnion('k', [
+  /** Viewer asks to watch; its first `signal` (the offer) follows in the same session. */
+  z.object({ k: z.literal('watch'), session: sessionId, name: z.string().max(64) }),
+  z.object({ k: z.literal('signal'), session: sessionId, data: SignalData }),
+  /** Either side ends a session. */
+  z.object({ k: z.literal('end'), session: sessionId, reason: z.enum(SESSION_END_REASONS) }),
+  /** Either side removed the pairing; the receiver removes it too. */
+  z.object({ k: z.literal('unpair') }),
+]);
+export type SessionMessage = z.infer<typeof SessionMessage>;
+
+/** Everything one device needs to know about another to talk to it. Exchanged at pairing. */
+export const PeerCard = z.object({
+  deviceId: z.string().regex(/^[a-z2-7]{26}$/),
+  name: z.string().min(1).max(64),
+  /** ECDSA P-256 SPKI, base64url */
+  signPublic: b64u.max(200),
+  /** ECDH P-256 SPKI, base64url */
+  ecdhPublic: b64u.max(200),
+  /** sha-256 DTLS certificate fingerprint, "AB:CD:..." upper-case hex */
+  certFingerprint: z.string().regex(/^([0-9A-F]{2}:){31}[0-9A-F]{2}$/),
+});
+export type PeerCard = z.infer<typeof PeerCard>;
+
+export const PairMessage = z.discriminatedUnion('k', [
+  /** Viewer -> camera, sealed with the pairing key. */
+  z.object({ k: z.literal('pair-request'), card: PeerCard, nonce: b64u.length(22) }),
+  /** Camera -> viewer, sealed with the pairing key. */
+  z.object({ k: z.literal('pair-accept'), card: PeerCard, nonce: b64u.length(22) }),
+]);
+export type PairMessage = z.infer<typeof PairMessage>;
+
+export const PAIR_REFUSAL_CODES = ['wrong-code', 'locked-out', 'expired', 'not-pairing'] as const;
+export type PairRefusalCode = (typeof PAIR_REFUSAL_CODES)[number];
+/** Camera -> viewer in clear (it cannot seal for a viewer whose code was wrong). Carries no secret. */
+export const PairRefusal = z.object({
+  k: z.literal('pair-refused'),
+  code: z.enum(PAIR_REFUSAL_CODES),
+  attemptsLeft: z.number().int().nonnegative().optional(),
+  retryAfterMs: z.number().int().nonnegative().optional(),
+});
+export type PairRefusal = z.infer<typeof PairRefusal>;
+
+function parse<T>(
+  schema: z.ZodType<T>,
+  value: unknown,
+): { ok: true; msg: T } | { ok: false; message: string } {
+  const r = schema.safeParse(value);
+  if (r.success) return { ok: true, msg: r.data };
+  const issue = r.error.issues[0];
+  return { ok: false, message: `${issue?.path.join('.') || 'message'}: ${issue?.message ?? 'invalid'}` };
+}
+
+export const parseSessionMessage = (v: unknown) => parse(SessionMessage, v);
+export const parsePairMessage = (v: unknown) => parse(PairMessage, v);
+export const parsePairRefusal = (v: unknown) => parse(PairRefusal, v);

@@ -1,0 +1,76 @@
+/**
+ * Builds the browser app (camera and viewer in one PWA) into `dist/`, which
+ * the relay serves. Nothing in the build may point at another host: the app
+ * must work from the owner's own deployment alone (DESIGN.md).
+ */
+import { defineConfig } from 'vite';
+import preact from '@preact/preset-vite';
+import { VitePWA } from 'vite-plugin-pwa';
+import { doorpeerRelay } from './signaling/vite-plugin.ts';
+
+/** Kept in step with `scripts/make-icons.ts` and the theme-color meta in index.html. */
+const THEME_COLOR = '#14213d';
+
+const pwa = VitePWA({
+  strategies: 'generateSW',
+  registerType: 'autoUpdate',
+  // The app registers the worker itself (`src/app/sw-register.ts`, `virtual:pwa-register`).
+  injectRegister: false,
+  // `globPatterns` below already picks up every icon in `public/`; listing them again here
+  // would only add duplicate precache entries.
+  includeManifestIcons: false,
+  manifest: {
+    name: 'Doorpeer',
+    short_name: 'Doorpeer',
+    description:
+      'Video doorbell and home camera with no cloud: a spare device is the camera, your browser is the viewer, video goes peer to peer.',
+    id: '/',
+    start_url: '/',
+    scope: '/',
+    display: 'standalone',
+    orientation: 'any',
+    lang: 'en',
+    theme_color: THEME_COLOR,
+    background_color: THEME_COLOR,
+    icons: [
+      { src: '/icons/icon-192.png', sizes: '192x192', type: 'image/png', purpose: 'any' },
+      { src: '/icons/icon-512.png', sizes: '512x512', type: 'image/png', purpose: 'any' },
+      { src: '/icons/icon-maskable-512.png', sizes: '512x512', type: 'image/png', purpose: 'maskable' },
+    ],
+  },
+  workbox: {
+    // App shell only. Anything else (e.g. detection models) is fetched from the relay's origin when used.
+    // (The plugin adds manifest.webmanifest itself.)
+    globPatterns: ['**/*.{js,css,html,svg,png,txt}'],
+    navigateFallback: 'index.html',
+    // `/ws` is the relay's WebSocket endpoint: an HTTP navigation there must reach the relay,
+    // never the cached shell. (WebSocket traffic itself never passes through a service worker.)
+    navigateFallbackDenylist: [/^\/ws(?:[/?#]|$)/],
+    // `injectRegister: false` switches off the plugin's autoUpdate defaults; set them here so a
+    // new version takes over open tabs at once instead of waiting for every tab to close.
+    skipWaiting: true,
+    clientsClaim: true,
+    cleanupOutdatedCaches: true,
+    // No runtime caching: media and signaling are live, and nothing else is fetched.
+    runtimeCaching: [],
+  },
+});
+
+export default defineConfig(({ command }) => ({
+  plugins: [
+    preact(),
+    pwa,
+    // The relay on Vite's own server gives `npm run dev` the same one-origin setup as production.
+    ...(command === 'serve' ? [doorpeerRelay()] : []),
+  ],
+  resolve: {
+    alias: [
+      // simple-peer's source needs Node polyfills (buffer, stream, events); its prebuilt
+      // browser bundle does not. Exact specifier only, so nothing else is rewritten.
+      { find: /^simple-peer$/, replacement: 'simple-peer/simplepeer.min.js' },
+    ],
+  },
+  build: {
+    target: 'es2022',
+  },
+}));
