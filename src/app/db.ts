@@ -37,6 +37,7 @@ export interface Settings {
   deviceName: string;
   cameraDeviceId: string;
   resolution: string;
+  connectSound: boolean;
 }
 
 export type AccessEvent =

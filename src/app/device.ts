@@ -2,7 +2,15 @@
  * Start-up: open the database, load or make this device's identity, connect
  * to the relay. One `Device` per page; the UI gets it from context.
  */
-import { getSetting, openDoorpeerDb, setSetting, type Db, type Role, type StoredIdentity } from './db.ts';
+import {
+  getSetting,
+  openDoorpeerDb,
+  setSetting,
+  type Db,
+  type PairedPeer,
+  type Role,
+  type StoredIdentity,
+} from './db.ts';
 import { AppError } from './errors.ts';
 import { loadOrCreateIdentity } from './identity.ts';
 import { Messenger } from './messenger.ts';
@@ -68,6 +76,12 @@ export class Device {
   async rename(name: string): Promise<void> {
     this.name = name.trim().slice(0, 64) || this.name;
     await setSetting(this.db, 'deviceName', this.name);
+  }
+
+  /** A pairing completed: remember the peer and log it. */
+  async addPeer(peer: PairedPeer): Promise<void> {
+    await this.peers.add(peer);
+    await this.log.add({ event: 'paired', deviceId: peer.deviceId, name: peer.name });
   }
 
   /** Unpair: tell the other side (if we can reach it), then forget it here. */

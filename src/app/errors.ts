@@ -51,6 +51,15 @@ export const APP_ERRORS = {
     title: 'The camera did not answer',
     action: 'Check that the camera is on and shows its pairing code, then try again.',
   },
+  'pair-busy': {
+    title: 'The camera is pairing with another device right now',
+    action: 'Wait a minute, then type the code the camera shows.',
+  },
+  'pair-cancelled': {
+    title: 'Pairing was cancelled',
+    action:
+      'The numbers were not confirmed on both screens. If they did not match, someone may be interfering: check your relay. To try again, type the code the camera shows now.',
+  },
   'pair-self': {
     title: 'This device cannot pair with itself',
     action: 'Open the pairing code on another device.',

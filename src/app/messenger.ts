@@ -7,7 +7,9 @@
  * Sealing and opening run one at a time per peer: the replay counters only go
  * up, and the order of signaling (watch, offer, candidates) must hold.
  */
-import { SealedChannel, payloadKind } from '../shared/crypto/seal.ts';
+import { SealedChannel, clearPayload, payloadKind } from '../shared/crypto/seal.ts';
+
+const NOTICE_INTERVAL_MS = 5000;
 import { CryptoError } from '../shared/crypto/errors.ts';
 import { parseSessionMessage, type SessionMessage } from '../shared/session.ts';
 import type { ErrorFrame } from '../shared/protocol.ts';
@@ -101,9 +103,21 @@ export class Messenger extends Emitter<MessengerEvents> {
     });
   }
 
+  private lastNotice = new Map<string, number>();
+
   private refuse(from: string, reason: RefusalReason): void {
     void this.log.add({ event: 'refused', deviceId: from, name: this.peers.get(from)?.name, reason });
     this.emit('refused', from, reason);
+    if (reason === 'not-paired') this.noticeNotPaired(from);
+  }
+
+  /** Tell a device we do not know it (at most every few seconds), so a revoked viewer stops retrying. */
+  private noticeNotPaired(to: string): void {
+    const now = Date.now();
+    if (now - (this.lastNotice.get(to) ?? 0) < NOTICE_INTERVAL_MS) return;
+    this.lastNotice.set(to, now);
+    if (this.lastNotice.size > 1000) this.lastNotice.clear();
+    this.relay.send({ t: 'send', to, payload: clearPayload({ k: 'not-paired' }) });
   }
 
   private async onDeliver(from: string, payload: string): Promise<void> {

@@ -5,7 +5,11 @@
 import { deletePeer, listPeers, putPeer, type Db, type PairedPeer } from './db.ts';
 import { Emitter } from './util/emitter.ts';
 
-export class PeerBook extends Emitter<{ changed: [PairedPeer[]]; removed: [PairedPeer] }> {
+export class PeerBook extends Emitter<{
+  changed: [PairedPeer[]];
+  removed: [PairedPeer];
+  updated: [PairedPeer];
+}> {
   private peers = new Map<string, PairedPeer>();
 
   private constructor(private readonly db: Db) {
@@ -30,6 +34,21 @@ export class PeerBook extends Emitter<{ changed: [PairedPeer[]]; removed: [Paire
     await putPeer(this.db, peer);
     this.peers.set(peer.deviceId, peer);
     this.emit('changed', this.list());
+  }
+
+  /** Changes what a paired peer may do; takes effect for everything that asks from now on. */
+  async setPermissions(
+    deviceId: string,
+    permissions: PairedPeer['permissions'],
+  ): Promise<PairedPeer | undefined> {
+    const peer = this.peers.get(deviceId);
+    if (!peer) return undefined;
+    const updated = { ...peer, permissions: { ...permissions } };
+    await putPeer(this.db, updated);
+    this.peers.set(deviceId, updated);
+    this.emit('updated', updated);
+    this.emit('changed', this.list());
+    return updated;
   }
 
   async remove(deviceId: string): Promise<void> {

@@ -66,15 +66,29 @@ export const PeerCard = z.object({
 });
 export type PeerCard = z.infer<typeof PeerCard>;
 
+/**
+ * Pairing, sealed under the key derived from the code's secret. Commit, then
+ * reveal, so that a relay that brute-forces a short typed code still cannot
+ * choose its keys to make both screens show the same short authentication
+ * string (SAS):
+ *   viewer -> camera  pair-hello   { commit = SHA-256(viewer card JSON + nonce) }
+ *   camera -> viewer  pair-accept  { camera card, nonce }
+ *   viewer -> camera  pair-reveal  { viewer card, nonce }   (the camera checks the commit)
+ * Both then know both cards and nonces and compute the SAS. With a typed code
+ * each person confirms the SAS on their screen (`pair-confirm`, or
+ * `pair-reject`); with the QR code (128-bit secret, camera ID in the code)
+ * there is nothing to compare and the pairing completes at once.
+ */
 export const PairMessage = z.discriminatedUnion('k', [
-  /** Viewer -> camera, sealed with the pairing key. */
-  z.object({ k: z.literal('pair-request'), card: PeerCard, nonce: b64u.length(22) }),
-  /** Camera -> viewer, sealed with the pairing key. */
+  z.object({ k: z.literal('pair-hello'), commit: b64u.length(43) }),
   z.object({ k: z.literal('pair-accept'), card: PeerCard, nonce: b64u.length(22) }),
+  z.object({ k: z.literal('pair-reveal'), card: PeerCard, nonce: b64u.length(22) }),
+  z.object({ k: z.literal('pair-confirm') }),
+  z.object({ k: z.literal('pair-reject') }),
 ]);
 export type PairMessage = z.infer<typeof PairMessage>;
 
-export const PAIR_REFUSAL_CODES = ['wrong-code', 'locked-out', 'expired', 'not-pairing'] as const;
+export const PAIR_REFUSAL_CODES = ['wrong-code', 'locked-out', 'expired', 'not-pairing', 'busy'] as const;
 export type PairRefusalCode = (typeof PAIR_REFUSAL_CODES)[number];
 /** Camera -> viewer in clear (it cannot seal for a viewer whose code was wrong). Carries no secret. */
 export const PairRefusal = z.object({
@@ -98,3 +112,12 @@ function parse<T>(
 export const parseSessionMessage = (v: unknown) => parse(SessionMessage, v);
 export const parsePairMessage = (v: unknown) => parse(PairMessage, v);
 export const parsePairRefusal = (v: unknown) => parse(PairRefusal, v);
+
+/**
+ * Sent in clear by a device that received a sealed payload from a device it is
+ * not paired with (it has no keys to seal for it). Lets a revoked viewer say so
+ * instead of retrying forever. A relay could forge it, but a relay can drop all
+ * traffic anyway: it reveals and enables nothing.
+ */
+export const NotPairedNotice = z.object({ k: z.literal('not-paired') });
+export const parseNotPairedNotice = (v: unknown) => parse(NotPairedNotice, v);

@@ -131,41 +131,46 @@ describe('SessionMessage', () => {
 });
 
 describe('PairMessage', () => {
-  it('accepts a request and an accept', () => {
-    accepts(parsePairMessage, { k: 'pair-request', card: CARD, nonce: NONCE });
+  it('accepts every step: hello (commit), accept, reveal, confirm, reject', () => {
+    accepts(parsePairMessage, { k: 'pair-hello', commit: 'C'.repeat(43) });
+    accepts(parsePairMessage, { k: 'pair-reveal', card: CARD, nonce: NONCE });
     accepts(parsePairMessage, { k: 'pair-accept', card: { ...CARD, name: 'x'.repeat(64) }, nonce: NONCE });
+    accepts(parsePairMessage, { k: 'pair-confirm' });
+    accepts(parsePairMessage, { k: 'pair-reject' });
   });
 
   it('refuses bad cards and nonces', () => {
     const cases: [unknown, string][] = [
-      [{ k: 'pair-request', nonce: NONCE }, 'no card'],
-      [{ k: 'pair-request', card: CARD }, 'no nonce'],
-      [{ k: 'pair-request', card: CARD, nonce: NONCE.slice(1) }, 'short nonce'],
-      [{ k: 'pair-request', card: CARD, nonce: NONCE + 'A' }, 'long nonce'],
-      [{ k: 'pair-request', card: CARD, nonce: 'N'.repeat(21) + '+' }, 'nonce not b64u'],
+      [{ k: 'pair-reveal', nonce: NONCE }, 'no card'],
+      [{ k: 'pair-reveal', card: CARD }, 'no nonce'],
+      [{ k: 'pair-reveal', card: CARD, nonce: NONCE.slice(1) }, 'short nonce'],
+      [{ k: 'pair-reveal', card: CARD, nonce: NONCE + 'A' }, 'long nonce'],
+      [{ k: 'pair-reveal', card: CARD, nonce: 'N'.repeat(21) + '+' }, 'nonce not b64u'],
       [
-        { k: 'pair-request', card: { ...CARD, deviceId: 'ABCDEFGHIJKLMNOPQRSTUVWXYZ' }, nonce: NONCE },
+        { k: 'pair-reveal', card: { ...CARD, deviceId: 'ABCDEFGHIJKLMNOPQRSTUVWXYZ' }, nonce: NONCE },
         'upper-case ID',
       ],
-      [{ k: 'pair-request', card: { ...CARD, name: '' }, nonce: NONCE }, 'empty name'],
-      [{ k: 'pair-request', card: { ...CARD, name: 'x'.repeat(65) }, nonce: NONCE }, 'long name'],
-      [{ k: 'pair-request', card: { ...CARD, signPublic: 'A'.repeat(201) }, nonce: NONCE }, 'long key'],
-      [{ k: 'pair-request', card: { ...CARD, ecdhPublic: 'a/b' }, nonce: NONCE }, 'key not b64u'],
+      [{ k: 'pair-reveal', card: { ...CARD, name: '' }, nonce: NONCE }, 'empty name'],
+      [{ k: 'pair-reveal', card: { ...CARD, name: 'x'.repeat(65) }, nonce: NONCE }, 'long name'],
+      [{ k: 'pair-reveal', card: { ...CARD, signPublic: 'A'.repeat(201) }, nonce: NONCE }, 'long key'],
+      [{ k: 'pair-reveal', card: { ...CARD, ecdhPublic: 'a/b' }, nonce: NONCE }, 'key not b64u'],
       [
-        { k: 'pair-request', card: { ...CARD, certFingerprint: FP.toLowerCase() }, nonce: NONCE },
+        { k: 'pair-reveal', card: { ...CARD, certFingerprint: FP.toLowerCase() }, nonce: NONCE },
         'lower-case fingerprint',
       ],
       [
-        { k: 'pair-request', card: { ...CARD, certFingerprint: FP.slice(3) }, nonce: NONCE },
+        { k: 'pair-reveal', card: { ...CARD, certFingerprint: FP.slice(3) }, nonce: NONCE },
         'short fingerprint',
       ],
       [
-        { k: 'pair-request', card: { ...CARD, certFingerprint: FP.replaceAll(':', '') }, nonce: NONCE },
+        { k: 'pair-reveal', card: { ...CARD, certFingerprint: FP.replaceAll(':', '') }, nonce: NONCE },
         'no colons',
       ],
       [{ k: 'pair-refused', code: 'wrong-code' }, 'a refusal is not a pair message'],
-      [{ k: 'pair-hello', card: CARD, nonce: NONCE }, 'unknown k'],
-      ['pair-request', 'a string'],
+      [{ k: 'pair-request', card: CARD, nonce: NONCE }, 'unknown k'],
+      [{ k: 'pair-hello', commit: 'C'.repeat(42) }, 'short commit'],
+      [{ k: 'pair-hello', card: CARD, nonce: NONCE }, 'hello without commit'],
+      ['pair-reveal', 'a string'],
     ];
     for (const [value, why] of cases) refuses(parsePairMessage, value, why);
   });

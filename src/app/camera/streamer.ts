@@ -8,6 +8,7 @@ import type { PairedPeer, StoredIdentity } from '../db.ts';
 import type { Messenger } from '../messenger.ts';
 import { PeerLink } from '../rtc/peer-link.ts';
 import { Emitter } from '../util/emitter.ts';
+import type { AccessLog } from '../access-log.ts';
 
 export interface Watcher {
   session: string;
@@ -21,7 +22,15 @@ interface Session extends Watcher {
   link: PeerLink;
 }
 
-export class CameraStreamer extends Emitter<{ watchers: [Watcher[]] }> {
+type StreamerEvents = {
+  watchers: [Watcher[]];
+  /** A viewer's connection came up (for the optional connect sound). */
+  connected: [Watcher];
+  /** A viewer presented a DTLS certificate other than the pinned one: refused. */
+  'security-warning': [viewerId: string, name: string];
+};
+
+export class CameraStreamer extends Emitter<StreamerEvents> {
   private sessions = new Map<string, Session>();
   private stream: MediaStream | null = null;
   private readonly unsubs: (() => void)[];
@@ -29,16 +38,25 @@ export class CameraStreamer extends Emitter<{ watchers: [Watcher[]] }> {
   constructor(
     private readonly messenger: Messenger,
     private readonly identity: StoredIdentity,
+    private readonly log: AccessLog,
   ) {
     super();
     this.unsubs = [
       messenger.on('message', (from, msg) => this.onMessage(from, msg)),
       messenger.peers.on('removed', (p) => this.endFor(p.deviceId, 'unpaired', false)),
+      // Revoking `watch` cuts a running stream at once.
+      messenger.peers.on('updated', (p) => {
+        if (!p.permissions.watch) this.endFor(p.deviceId, 'not-allowed', true);
+      }),
     ];
   }
 
   watchers(): Watcher[] {
-    return [...this.sessions.values()].map(({ link: _link, ...w }) => w);
+    return [...this.sessions.values()].map((s) => this.watcherOf(s));
+  }
+
+  private watcherOf({ link: _link, ...w }: Session): Watcher {
+    return w;
   }
 
   /** Sets or swaps the camera stream; live sessions switch tracks without renegotiating. */
@@ -92,6 +110,12 @@ export class CameraStreamer extends Emitter<{ watchers: [Watcher[]] }> {
 
   private startSession(viewer: PairedPeer, session: string): void {
     if (!viewer.permissions.watch) {
+      void this.log.add({
+        event: 'refused',
+        deviceId: viewer.deviceId,
+        name: viewer.name,
+        reason: 'not-allowed',
+      });
       void this.messenger.send(viewer.deviceId, { k: 'end', session, reason: 'not-allowed' });
       return;
     }
@@ -119,9 +143,29 @@ export class CameraStreamer extends Emitter<{ watchers: [Watcher[]] }> {
     link.on('signal', (data) => void this.messenger.send(viewer.deviceId, { k: 'signal', session, data }));
     link.on('connect', () => {
       s.connected = true;
+      s.since = Date.now();
+      void this.log.add({ event: 'watch-start', deviceId: viewer.deviceId, name: viewer.name });
       this.changed();
+      this.emit('connected', this.watcherOf(s));
+    });
+    link.on('pin-mismatch', (where) => {
+      void this.log.add({
+        event: 'security-warning',
+        deviceId: viewer.deviceId,
+        name: viewer.name,
+        reason: `pin-mismatch (${where})`,
+      });
+      this.emit('security-warning', viewer.deviceId, viewer.name);
     });
     link.on('close', () => {
+      if (s.connected) {
+        void this.log.add({
+          event: 'watch-end',
+          deviceId: viewer.deviceId,
+          name: viewer.name,
+          durationMs: Date.now() - s.since,
+        });
+      }
       if (this.sessions.get(session) === s) {
         this.sessions.delete(session);
         this.changed();

@@ -1,10 +1,14 @@
 /**
  * The camera's side of pairing. While open, it holds a short-lived handle on
  * the relay and shows two ways in: a typed code (handle + 20-bit secret) and a
- * QR link (handle + 128-bit secret + this camera's ID). A viewer's knock is
- * sealed under a key derived from one of the secrets, so the relay cannot read
- * or forge it; wrong secrets count against the PairingGuard (lockout).
- * A successful pairing closes the handle: every code works once.
+ * QR link (handle + 128-bit secret + this camera's ID). Everything a viewer
+ * sends is sealed under a key derived from one of the secrets, so the relay
+ * can neither read nor forge it; wrong secrets count against the PairingGuard.
+ *
+ * A typed code is short enough for a hostile relay to brute-force, so after
+ * the commit/reveal exchange (see `PairMessage` in session.ts) both screens
+ * show a six-digit SAS and each person confirms it. The QR path needs no
+ * comparison. A completed pairing closes the handle: every code works once.
  */
 import {
   derivePairKey,
@@ -19,10 +23,11 @@ import { clearPayload } from '../../shared/crypto/seal.ts';
 import { deviceIdFromSignPublic } from '../../shared/crypto/identity.ts';
 import { parsePairMessage, type PairRefusal, type PeerCard } from '../../shared/session.ts';
 import type { PairedPeer } from '../db.ts';
-import type { Messenger } from '../messenger.ts';
 import { Emitter } from '../util/emitter.ts';
 import { PairingGuard } from './guard.ts';
 import { randomNonce } from './card.ts';
+import { pairCommit, pairSas } from './commit.ts';
+import type { PairingTransport } from './transport.ts';
 
 export interface PairingOffer {
   handle: string;
@@ -32,49 +37,79 @@ export interface PairingOffer {
   expiresAt: number;
 }
 
+/** A viewer that revealed its card and waits for the person at the camera to confirm the SAS. */
+export interface PendingViewer {
+  deviceId: string;
+  name: string;
+  sas: string;
+}
+
+interface Pending {
+  from: string;
+  key: CryptoKey;
+  viaQr: boolean;
+  commit: string;
+  nonce: string;
+  card?: PeerCard;
+  sas?: string;
+  localOk: boolean;
+  remoteOk: boolean;
+  timer: ReturnType<typeof setTimeout>;
+}
+
 type CameraPairingEvents = {
   offer: [PairingOffer | null];
+  pending: [PendingViewer | null];
   paired: [PairedPeer];
   /** A wrong code was tried (for the access log and the status line). */
   failed: [from: string, attemptsLeft: number, retryAfterMs: number | undefined];
+  /** The pairing was cancelled by either person (or timed out) after the code was right. */
+  cancelled: [from: string, reason: string];
 };
+
+/** How long a right code may wait for the people to confirm. */
+const CONFIRM_TIMEOUT_MS = 120_000;
 
 export class CameraPairing extends Emitter<CameraPairingEvents> {
   offer: PairingOffer | null = null;
-  private secrets: { handle: string; keys: Promise<CryptoKey>[] } | null = null;
+  private secrets: { handle: string; short: Promise<CryptoKey>; long: Promise<CryptoKey> } | null = null;
+  private pending: Pending | null = null;
   private open = false;
-  private readonly guard = new PairingGuard();
   private readonly unsubs: (() => void)[] = [];
   private renewTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(
-    private readonly messenger: Messenger,
+    private readonly transport: PairingTransport,
     private readonly myCard: () => PeerCard,
+    private readonly store: (peer: PairedPeer) => Promise<void>,
+    private readonly guard = new PairingGuard(),
   ) {
     super();
-    const relay = messenger.relay;
     this.unsubs.push(
-      relay.on('pair-opened', (handle, expiresAt) => this.onOpened(handle, expiresAt)),
-      relay.on('pair-knocked', (handle, from, payload) => void this.onKnock(handle, from, payload)),
-      relay.on('state', (s) => {
-        if (s === 'online' && this.open) this.requestHandle();
-        if (s !== 'online') this.setOffer(null);
+      transport.onOpened((handle, expiresAt) => void this.onOpened(handle, expiresAt)),
+      transport.onKnocked((handle, from, payload) => void this.onKnock(handle, from, payload)),
+      transport.onPayload((from, payload) => void this.onPayload(from, payload)),
+      transport.onOnline((online) => {
+        if (online && this.open) transport.openHandle();
+        if (!online) this.setOffer(null);
       }),
     );
   }
 
   /** Start showing codes (and keep renewing them until `stop`). */
   start(): void {
+    if (this.open) return;
     this.open = true;
-    this.requestHandle();
+    if (this.transport.isOnline()) this.transport.openHandle();
   }
 
   stop(): void {
     this.open = false;
     clearTimeout(this.renewTimer);
-    if (this.secrets) this.messenger.relay.send({ t: 'pair-close', handle: this.secrets.handle });
+    if (this.secrets) this.transport.closeHandle(this.secrets.handle);
     this.secrets = null;
     this.setOffer(null);
+    this.dropPending('stopped');
   }
 
   dispose(): void {
@@ -82,13 +117,18 @@ export class CameraPairing extends Emitter<CameraPairingEvents> {
     for (const u of this.unsubs) u();
   }
 
-  get isOpen(): boolean {
-    return this.open;
-  }
-
-  private requestHandle(): void {
-    if (!this.open) return;
-    this.messenger.relay.send({ t: 'pair-open' });
+  /** The person at the camera compared the SAS: `true` to pair, `false` to refuse. */
+  confirm(ok: boolean): void {
+    const p = this.pending;
+    if (!p?.card) return;
+    if (!ok) {
+      void this.sendSealed(p, { k: 'pair-reject' });
+      this.dropPending('rejected at the camera');
+      return;
+    }
+    p.localOk = true;
+    void this.sendSealed(p, { k: 'pair-confirm' });
+    void this.maybeComplete(p);
   }
 
   private setOffer(offer: PairingOffer | null): void {
@@ -96,79 +136,146 @@ export class CameraPairing extends Emitter<CameraPairingEvents> {
     this.emit('offer', offer);
   }
 
-  private onOpened(handle: string, expiresAt: number): void {
+  private async onOpened(handle: string, expiresAt: number): Promise<void> {
     if (!this.open) return;
     const short = newShortSecret();
     const long = newQrSecret();
-    this.secrets = { handle, keys: [derivePairKey(short, handle), derivePairKey(long, handle)] };
+    this.secrets = { handle, short: derivePairKey(short, handle), long: derivePairKey(long, handle) };
     this.setOffer({
       handle,
       typedCode: formatTypedCode(handle, short),
-      qrFragment: qrPairFragment(handle, long, this.messenger.identity.deviceId),
+      qrFragment: qrPairFragment(handle, long, this.transport.selfId),
       expiresAt,
     });
     // Renew just before the relay forgets the handle (its clock, our timer: keep a margin).
     clearTimeout(this.renewTimer);
     const ttl = Math.max(1000, expiresAt - Date.now() - 1000);
-    this.renewTimer = setTimeout(() => this.requestHandle(), ttl);
+    this.renewTimer = setTimeout(() => {
+      if (this.open && !this.pending) this.transport.openHandle();
+    }, ttl);
   }
 
   private refuse(to: string, refusal: Omit<PairRefusal, 'k'>): void {
-    this.messenger.relay.send({ t: 'send', to, payload: clearPayload({ k: 'pair-refused', ...refusal }) });
+    this.transport.send(to, clearPayload({ k: 'pair-refused', ...refusal }));
+  }
+
+  private async sendSealed(p: Pending, msg: unknown): Promise<void> {
+    this.transport.send(p.from, await pairSeal(p.key, msg));
   }
 
   private async onKnock(handle: string, from: string, payload: string): Promise<void> {
     const secrets = this.secrets;
-    if (!this.open || !secrets || secrets.handle !== handle) {
-      this.refuse(from, { code: 'not-pairing' });
-      return;
-    }
+    if (!this.open || !secrets || secrets.handle !== handle) return this.refuse(from, { code: 'expired' });
+    if (this.pending && this.pending.from !== from) return this.refuse(from, { code: 'busy' });
     const allowed = this.guard.check();
-    if (!allowed.ok) {
-      this.refuse(from, { code: 'locked-out', retryAfterMs: allowed.retryAfterMs });
-      return;
-    }
-    let key: CryptoKey | null = null;
-    let msg: unknown;
-    for (const k of secrets.keys) {
+    if (!allowed.ok) return this.refuse(from, { code: 'locked-out', retryAfterMs: allowed.retryAfterMs });
+
+    let opened: { key: CryptoKey; viaQr: boolean; msg: unknown } | null = null;
+    for (const [k, viaQr] of [
+      [secrets.short, false],
+      [secrets.long, true],
+    ] as const) {
       try {
-        msg = await pairOpen(await k, payload);
-        key = await k;
+        const key = await k;
+        opened = { key, viaQr, msg: await pairOpen(key, payload) };
         break;
       } catch {
         // try the other secret
       }
     }
-    const parsed = key ? parsePairMessage(msg) : null;
-    if (!key || !parsed?.ok || parsed.msg.k !== 'pair-request') {
+    const parsed = opened ? parsePairMessage(opened.msg) : null;
+    if (!opened || !parsed?.ok || parsed.msg.k !== 'pair-hello') {
       const r = this.guard.fail();
       this.emit('failed', from, r.attemptsLeft, r.retryAfterMs);
-      this.refuse(
+      return this.refuse(
         from,
         r.retryAfterMs !== undefined
           ? { code: 'locked-out', retryAfterMs: r.retryAfterMs }
           : { code: 'wrong-code', attemptsLeft: r.attemptsLeft },
       );
-      return;
     }
-    const card = parsed.msg.card;
-    // The relay stamps `from`; the card must belong to that authenticated device.
-    if (card.deviceId !== from || (await deviceIdFromSignPublic(card.signPublic)) !== from) {
-      this.refuse(from, { code: 'wrong-code', attemptsLeft: 0 });
-      return;
+    this.dropPending('replaced by a new request', false);
+    const nonce = randomNonce();
+    const p: Pending = {
+      from,
+      key: opened.key,
+      viaQr: opened.viaQr,
+      commit: parsed.msg.commit,
+      nonce,
+      localOk: opened.viaQr,
+      remoteOk: opened.viaQr,
+      timer: setTimeout(() => this.dropPending('timed out'), CONFIRM_TIMEOUT_MS),
+    };
+    this.pending = p;
+    await this.sendSealed(p, { k: 'pair-accept', card: this.myCard(), nonce });
+  }
+
+  private async onPayload(from: string, payload: string): Promise<void> {
+    const p = this.pending;
+    if (!p || p.from !== from) return;
+    let msg: unknown;
+    try {
+      msg = await pairOpen(p.key, payload);
+    } catch {
+      return; // not for this pairing
     }
+    const parsed = parsePairMessage(msg);
+    if (!parsed.ok) return;
+    const m = parsed.msg;
+    switch (m.k) {
+      case 'pair-reveal': {
+        if (p.card) return;
+        const card = m.card;
+        // The relay stamps `from`; the card must be that authenticated device's, and match the commit.
+        const honest =
+          card.deviceId === from &&
+          (await deviceIdFromSignPublic(card.signPublic)) === from &&
+          (await pairCommit(card, m.nonce)) === p.commit;
+        if (!honest) return this.dropPending('the viewer’s keys did not match its commitment');
+        p.card = card;
+        p.sas = await pairSas(this.myCard(), p.nonce, card, m.nonce);
+        if (p.viaQr) return void this.maybeComplete(p);
+        this.emit('pending', { deviceId: card.deviceId, name: card.name, sas: p.sas });
+        return;
+      }
+      case 'pair-confirm':
+        p.remoteOk = true;
+        return void this.maybeComplete(p);
+      case 'pair-reject':
+        return this.dropPending('rejected on the viewer');
+      case 'pair-hello':
+      case 'pair-accept':
+        return;
+    }
+  }
+
+  private async maybeComplete(p: Pending): Promise<void> {
+    if (this.pending !== p || !p.card || !p.localOk || !p.remoteOk) return;
+    clearTimeout(p.timer);
+    this.pending = null;
     this.guard.succeed();
     const peer: PairedPeer = {
-      ...card,
+      ...p.card,
       role: 'viewer',
       pairedAt: Date.now(),
       permissions: { watch: true, talk: true, manage: true },
     };
-    await this.messenger.peers.add(peer);
-    const accept = await pairSeal(key, { k: 'pair-accept', card: this.myCard(), nonce: randomNonce() });
-    this.messenger.relay.send({ t: 'send', to: from, payload: accept });
+    await this.store(peer);
+    if (p.viaQr) await this.sendSealed(p, { k: 'pair-confirm' });
+    this.emit('pending', null);
     // One code, one pairing.
     this.stop();
     this.emit('paired', peer);
+  }
+
+  private dropPending(reason: string, renew = true): void {
+    const p = this.pending;
+    if (!p) return;
+    clearTimeout(p.timer);
+    this.pending = null;
+    this.emit('pending', null);
+    this.emit('cancelled', p.from, reason);
+    // The code was seen by someone: make a fresh one.
+    if (renew && this.open && this.transport.isOnline()) this.transport.openHandle();
   }
 }

@@ -1,7 +1,8 @@
 /**
- * The viewer's side of pairing: knock on the camera's handle with our card
- * sealed under the code's key, then wait for the camera's sealed accept, a
- * clear refusal, or a relay error about the knock.
+ * The viewer's side of pairing: knock on the camera's handle with a
+ * commitment to our card, receive the camera's card, reveal ours, then (for a
+ * typed code) let the person compare the six-digit SAS with the camera's
+ * screen. See `PairMessage` in session.ts for the exchange.
  */
 import {
   derivePairKey,
@@ -15,9 +16,11 @@ import { deviceIdFromSignPublic } from '../../shared/crypto/identity.ts';
 import { parsePairMessage, parsePairRefusal, type PeerCard } from '../../shared/session.ts';
 import { AppError } from '../errors.ts';
 import type { PairedPeer } from '../db.ts';
-import type { Messenger } from '../messenger.ts';
 import { randomNonce } from './card.ts';
+import { pairCommit, pairSas } from './commit.ts';
+import type { PairingTransport } from './transport.ts';
 
+/** How long to wait for the camera's answers (not for people). */
 const ANSWER_TIMEOUT_MS = 15_000;
 
 export interface ParsedCode {
@@ -49,55 +52,100 @@ function refusalError(code: string, attemptsLeft?: number, retryAfterMs?: number
     case 'locked-out':
       return new AppError(
         'pair-locked-out',
-        retryAfterMs !== undefined ? `try again in ${Math.ceil(retryAfterMs / 60_000)} min` : undefined,
+        retryAfterMs !== undefined
+          ? `try again in ${Math.max(1, Math.ceil(retryAfterMs / 60_000))} min`
+          : undefined,
       );
     case 'expired':
       return new AppError('pair-expired');
+    case 'busy':
+      return new AppError('pair-busy');
     default:
       return new AppError('pair-unknown');
   }
 }
 
+export interface PairOptions {
+  /** Called with the SAS for a typed code; resolve true when the person says it matches the camera. */
+  confirmSas: (sas: string, cameraName: string) => Promise<boolean>;
+  store: (peer: PairedPeer) => Promise<void>;
+  signal?: AbortSignal;
+}
+
 export async function pairWithCode(
-  messenger: Messenger,
+  transport: PairingTransport,
   card: PeerCard,
   input: string,
-  signal?: AbortSignal,
+  opts: PairOptions,
 ): Promise<PairedPeer> {
   const code = parsePairingInput(input);
   if (!code) throw new AppError('pair-malformed');
-  if (code.cameraId === messenger.identity.deviceId) throw new AppError('pair-self');
-  if (messenger.relay.state !== 'online') throw new AppError('relay-unreachable');
+  if (code.cameraId === transport.selfId) throw new AppError('pair-self');
+  if (!transport.isOnline()) throw new AppError('relay-unreachable');
+  const viaQr = code.cameraId !== undefined;
   const key = await derivePairKey(code.secret, code.handle);
-  const knock = await pairSeal(key, { k: 'pair-request', card, nonce: randomNonce() });
+  const nonce = randomNonce();
+  const hello = await pairSeal(key, { k: 'pair-hello', commit: await pairCommit(card, nonce) });
 
   return new Promise<PairedPeer>((resolve, reject) => {
     const unsubs: (() => void)[] = [];
+    let camera: { id: string; card?: PeerCard; sas?: string; remoteOk: boolean; localOk: boolean } | null =
+      null;
+    let finished = false;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const waitAnswer = () => {
+      clearTimeout(timer);
+      timer = setTimeout(() => done(new AppError('pair-timeout')), ANSWER_TIMEOUT_MS);
+    };
     const done = (err: AppError | null, peer?: PairedPeer) => {
+      if (finished) return;
+      finished = true;
       clearTimeout(timer);
       for (const u of unsubs) u();
       if (err) reject(err);
       else resolve(peer as PairedPeer);
     };
-    const timer = setTimeout(() => done(new AppError('pair-timeout')), ANSWER_TIMEOUT_MS);
-    signal?.addEventListener('abort', () => done(new AppError('pair-timeout', 'cancelled')), { once: true });
+    const send = async (msg: unknown) => {
+      if (camera) transport.send(camera.id, await pairSeal(key, msg));
+    };
+    const complete = async () => {
+      if (!camera?.card || !camera.localOk || !camera.remoteOk || finished) return;
+      const peer: PairedPeer = {
+        ...camera.card,
+        role: 'camera',
+        pairedAt: Date.now(),
+        permissions: { watch: true, talk: true, manage: true },
+      };
+      await opts.store(peer);
+      done(null, peer);
+    };
+    opts.signal?.addEventListener(
+      'abort',
+      () => {
+        void send({ k: 'pair-reject' });
+        done(new AppError('pair-cancelled'));
+      },
+      { once: true },
+    );
 
-    const ref = messenger.relay.send({ t: 'pair-knock', handle: code.handle, payload: knock });
+    waitAnswer();
+    const ref = transport.knock(code.handle, hello);
     if (ref === null) return done(new AppError('relay-unreachable'));
 
     unsubs.push(
-      messenger.relay.on('relay-error', (f) => {
-        if (f.ref !== ref) return;
-        if (f.code === 'pair-expired') done(new AppError('pair-expired'));
-        else if (f.code === 'pair-limit') done(refusalError('locked-out', undefined, f.retryAfterMs));
+      transport.onKnockError((r, errCode, retryAfterMs) => {
+        if (r !== ref) return;
+        if (errCode === 'pair-expired') done(new AppError('pair-expired'));
+        else if (errCode === 'pair-limit') done(refusalError('locked-out', undefined, retryAfterMs));
         else done(new AppError('pair-unknown'));
       }),
-      messenger.on('pairing', (from, payload) => {
+      transport.onPayload((from, payload) => {
+        if (camera && from !== camera.id) return;
         if (code.cameraId && from !== code.cameraId) return;
         void (async () => {
           if (payloadKind(payload) === 'clear') {
             const r = parsePairRefusal(safeOpenClear(payload));
-            if (r.ok) done(refusalError(r.msg.code, r.msg.attemptsLeft, r.msg.retryAfterMs));
+            if (r.ok && !camera) done(refusalError(r.msg.code, r.msg.attemptsLeft, r.msg.retryAfterMs));
             return;
           }
           let opened: unknown;
@@ -107,17 +155,40 @@ export async function pairWithCode(
             return; // not for this attempt
           }
           const m = parsePairMessage(opened);
-          if (!m.ok || m.msg.k !== 'pair-accept') return;
-          const cam = m.msg.card;
-          if (cam.deviceId !== from || (await deviceIdFromSignPublic(cam.signPublic)) !== from) return;
-          const peer: PairedPeer = {
-            ...cam,
-            role: 'camera',
-            pairedAt: Date.now(),
-            permissions: { watch: true, talk: true, manage: true },
-          };
-          await messenger.peers.add(peer);
-          done(null, peer);
+          if (!m.ok) return;
+          switch (m.msg.k) {
+            case 'pair-accept': {
+              if (camera) return;
+              const cam = m.msg.card;
+              if (cam.deviceId !== from || (await deviceIdFromSignPublic(cam.signPublic)) !== from) return;
+              camera = { id: from, card: cam, remoteOk: false, localOk: viaQr };
+              camera.sas = await pairSas(cam, m.msg.nonce, card, nonce);
+              await send({ k: 'pair-reveal', card, nonce });
+              if (viaQr) return waitAnswer();
+              // A person compares the digits now: no answer timeout while they do.
+              clearTimeout(timer);
+              const ok = await opts.confirmSas(camera.sas, cam.name);
+              if (finished) return;
+              if (!ok) {
+                await send({ k: 'pair-reject' });
+                return done(new AppError('pair-cancelled'));
+              }
+              camera.localOk = true;
+              await send({ k: 'pair-confirm' });
+              waitAnswer();
+              return void complete();
+            }
+            case 'pair-confirm':
+              if (!camera) return;
+              camera.remoteOk = true;
+              return void complete();
+            case 'pair-reject':
+              if (camera) done(new AppError('pair-cancelled', 'refused at the camera'));
+              return;
+            case 'pair-hello':
+            case 'pair-reveal':
+              return;
+          }
         })();
       }),
     );

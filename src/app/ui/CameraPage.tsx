@@ -9,18 +9,30 @@ import {
   type Resolution,
 } from '../camera/capture.ts';
 import { CameraPairing } from '../pairing/camera-pairing.ts';
+import { relayPairingTransport } from '../pairing/transport.ts';
 import { getSetting, setSetting } from '../db.ts';
 import { AppError } from '../errors.ts';
 import { ErrorBox } from './ErrorBox.tsx';
 import { PairingPanel } from './PairingPanel.tsx';
 import { RelayBadge } from './RelayBadge.tsx';
 import { UnpairButton } from './UnpairButton.tsx';
+import { AccessLogView } from './AccessLogView.tsx';
+import { PermissionBoxes } from './PermissionBoxes.tsx';
+import { playConnectChime } from '../camera/chime.ts';
 import { navigate, useDevice, useSubscribed, useTicker } from './hooks.ts';
 
 export function CameraPage() {
   const device = useDevice();
-  const streamer = useMemo(() => new CameraStreamer(device.messenger, device.identity), [device]);
-  const pairing = useMemo(() => new CameraPairing(device.messenger, () => device.card()), [device]);
+  const streamer = useMemo(() => new CameraStreamer(device.messenger, device.identity, device.log), [device]);
+  const pairing = useMemo(
+    () =>
+      new CameraPairing(
+        relayPairingTransport(device.messenger),
+        () => device.card(),
+        (peer) => device.addPeer(peer),
+      ),
+    [device],
+  );
   const peers = useSubscribed(
     (f) => device.peers.on('changed', f),
     () => device.peers.list(),
@@ -43,6 +55,8 @@ export function CameraPage() {
   const [attempt, setAttempt] = useState(0);
   const [settingsLoaded, setSettingsLoaded] = useState(false);
   const [wakeLock, setWakeLock] = useState<{ active: () => boolean } | null>(null);
+  const [chime, setChime] = useState(true);
+  const [securityWarning, setSecurityWarning] = useState<string | null>(null);
   const preview = useRef<HTMLVideoElement>(null);
   const relayState = useSubscribed(
     (f) => device.relay.on('state', f),
@@ -56,6 +70,7 @@ export function CameraPage() {
       setCameraId((await getSetting(device.db, 'cameraDeviceId')) ?? '');
       const r = await getSetting(device.db, 'resolution');
       if (r && r in RESOLUTIONS) setResolution(r as Resolution);
+      setChime((await getSetting(device.db, 'connectSound')) ?? true);
       setSettingsLoaded(true);
     })();
   }, [device]);
@@ -100,6 +115,21 @@ export function CameraPage() {
     else pairing.stop();
   }, [showPairing, pairing]);
   useEffect(() => pairing.on('paired', () => setPairingWanted(false)), [pairing]);
+  useEffect(() => streamer.on('security-warning', (_id, name) => setSecurityWarning(name)), [streamer]);
+  useEffect(
+    () =>
+      pairing.on(
+        'failed',
+        (from, attemptsLeft) =>
+          void device.log.add({
+            event: 'pair-failed',
+            deviceId: from,
+            reason: `${attemptsLeft} attempts left`,
+          }),
+      ),
+    [pairing, device],
+  );
+  useEffect(() => streamer.on('connected', () => chime && playConnectChime()), [streamer, chime]);
 
   useEffect(
     () => () => {
@@ -118,6 +148,13 @@ export function CameraPage() {
         </button>
       </header>
       <WatchingBanner watchers={watchers} />
+      {securityWarning ? (
+        <ErrorBox
+          code="security-warning"
+          detail={`viewer “${securityWarning}”`}
+          onRetry={() => setSecurityWarning(null)}
+        />
+      ) : null}
       <section class="status" data-testid="camera-status" data-relay={relayState}>
         <RelayBadge />
         <p>
@@ -188,11 +225,26 @@ export function CameraPage() {
           {viewers.map((v) => (
             <li key={v.deviceId} data-testid="paired-viewer" data-device-id={v.deviceId}>
               {v.name} <span class="fine">paired {new Date(v.pairedAt).toLocaleDateString()}</span>{' '}
+              <PermissionBoxes peer={v} />{' '}
               <UnpairButton name={v.name} onUnpair={() => device.unpair(v.deviceId)} />
             </li>
           ))}
         </ul>
       </section>
+      <label>
+        <input
+          type="checkbox"
+          data-testid="connect-sound"
+          checked={chime}
+          onChange={(e) => {
+            const v = (e.target as HTMLInputElement).checked;
+            setChime(v);
+            void setSetting(device.db, 'connectSound', v);
+          }}
+        />{' '}
+        Play a sound here when someone starts watching
+      </label>
+      <AccessLogView />
     </main>
   );
 }

@@ -55,6 +55,7 @@ function Live({ cameraId, name }: { cameraId: string; name: string }) {
   );
   const video = useRef<HTMLVideoElement>(null);
   const [muted, setMuted] = useState(true);
+  useWatchLog(session, cameraId, name);
 
   useEffect(() => {
     const v = video.current;
@@ -103,4 +104,35 @@ function Live({ cameraId, name }: { cameraId: string; name: string }) {
       ) : null}
     </main>
   );
+}
+
+/** Writes this viewer's side of the access log: when it watched, and what it refused. */
+function useWatchLog(session: LiveSession | null, cameraId: string, name: string): void {
+  const { log } = useDevice();
+  useEffect(() => {
+    if (!session) return;
+    let liveSince: number | null = null;
+    const endWatch = () => {
+      if (liveSince === null) return;
+      void log.add({ event: 'watch-end', deviceId: cameraId, name, durationMs: Date.now() - liveSince });
+      liveSince = null;
+    };
+    const off = session.on('state', (state, problem) => {
+      if (state === 'live' && liveSince === null) {
+        liveSince = Date.now();
+        void log.add({ event: 'watch-start', deviceId: cameraId, name });
+        return;
+      }
+      if (state !== 'live') endWatch();
+      if (state === 'failed' && problem === 'security-warning') {
+        void log.add({ event: 'security-warning', deviceId: cameraId, name, reason: 'pin-mismatch' });
+      } else if (state === 'failed' && problem === 'not-allowed') {
+        void log.add({ event: 'refused', deviceId: cameraId, name, reason: 'not-allowed' });
+      }
+    });
+    return () => {
+      off();
+      endWatch();
+    };
+  }, [session, cameraId, name, log]);
 }

@@ -1,6 +1,7 @@
 import { useState } from 'preact/hooks';
 import { AppError } from '../errors.ts';
 import { pairWithCode } from '../pairing/viewer-pairing.ts';
+import { relayPairingTransport } from '../pairing/transport.ts';
 import type { PairedPeer } from '../db.ts';
 import { ErrorBox } from './ErrorBox.tsx';
 import { QrScanner } from './QrScanner.tsx';
@@ -19,16 +20,35 @@ export function PairForm({
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<AppError | null>(null);
   const [scanning, setScanning] = useState(false);
+  const [sas, setSas] = useState<{ digits: string; camera: string; answer: (ok: boolean) => void } | null>(
+    null,
+  );
 
   const submit = async (value: string) => {
     setBusy(true);
     setError(null);
     try {
-      onPaired(await pairWithCode(device.messenger, device.card(), value));
+      onPaired(
+        await pairWithCode(relayPairingTransport(device.messenger), device.card(), value, {
+          store: (peer) => device.addPeer(peer),
+          confirmSas: (digits, camera) =>
+            new Promise<boolean>((answer) =>
+              setSas({
+                digits,
+                camera,
+                answer: (ok) => {
+                  setSas(null);
+                  answer(ok);
+                },
+              }),
+            ),
+        }),
+      );
     } catch (e) {
       setError(e instanceof AppError ? e : new AppError('pair-unknown', String(e)));
     } finally {
       setBusy(false);
+      setSas(null);
     }
   };
 
@@ -70,6 +90,23 @@ export function PairForm({
             setError(e);
           }}
         />
+      ) : null}
+      {sas ? (
+        <div class="sas" role="group" aria-label="Compare the numbers">
+          <p>
+            Does <strong>{sas.camera}</strong> show these numbers?
+          </p>
+          <p class="code" data-testid="pairing-sas">
+            {sas.digits.slice(0, 3)} {sas.digits.slice(3)}
+          </p>
+          <button type="button" data-testid="pairing-confirm" onClick={() => sas.answer(true)}>
+            Yes, they match
+          </button>{' '}
+          <button type="button" data-testid="pairing-reject" onClick={() => sas.answer(false)}>
+            No
+          </button>
+          <p class="fine">Press it on the camera too. If the numbers differ, someone may be interfering.</p>
+        </div>
       ) : null}
       {error ? <ErrorBox code={error.code} detail={error.detail} /> : null}
     </section>

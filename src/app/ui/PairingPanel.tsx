@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
-import type { CameraPairing, PairingOffer } from '../pairing/camera-pairing.ts';
+import type { CameraPairing, PairingOffer, PendingViewer } from '../pairing/camera-pairing.ts';
 import { QrCanvas } from './QrCanvas.tsx';
 import { useTicker } from './hooks.ts';
 
@@ -7,6 +7,7 @@ import { useTicker } from './hooks.ts';
 export function PairingPanel({ pairing, onCancel }: { pairing: CameraPairing; onCancel?: () => void }) {
   const [offer, setOffer] = useState<PairingOffer | null>(pairing.offer);
   const [note, setNote] = useState<string | null>(null);
+  const [pending, setPending] = useState<PendingViewer | null>(null);
   const now = useTicker(1000);
   useEffect(() => {
     const a = pairing.on('offer', setOffer);
@@ -17,12 +18,34 @@ export function PairingPanel({ pairing, onCancel }: { pairing: CameraPairing; on
           : `A wrong code was typed (${left} attempt${left === 1 ? '' : 's'} left before a lockout).`,
       ),
     );
+    const c = pairing.on('pending', setPending);
+    const d = pairing.on('cancelled', (_from, reason) => setNote(`Pairing cancelled: ${reason}.`));
     return () => {
       a();
       b();
+      c();
+      d();
     };
   }, [pairing]);
 
+  if (pending) {
+    return (
+      <section class="pairing" aria-label="Confirm the new viewer">
+        <h2>“{pending.name}” wants to pair</h2>
+        <p>Check that the viewer shows exactly these numbers:</p>
+        <p class="code" data-testid="pairing-sas">
+          {pending.sas.slice(0, 3)} {pending.sas.slice(3)}
+        </p>
+        <p class="fine">If they differ, press Refuse: someone may be trying to listen in.</p>
+        <button type="button" data-testid="pairing-confirm" onClick={() => pairing.confirm(true)}>
+          They match: pair
+        </button>{' '}
+        <button type="button" data-testid="pairing-reject" onClick={() => pairing.confirm(false)}>
+          Refuse
+        </button>
+      </section>
+    );
+  }
   if (!offer) return <section class="pairing">Getting a pairing code from the relay…</section>;
   const link = `${location.origin}${location.pathname}#/pair/${offer.qrFragment}`;
   const left = Math.max(0, Math.round((offer.expiresAt - now) / 1000));

@@ -1,6 +1,7 @@
 import { useState } from 'preact/hooks';
 import { PairForm } from './PairForm.tsx';
 import { RelayBadge } from './RelayBadge.tsx';
+import { AccessLogView } from './AccessLogView.tsx';
 import { navigate, useDevice, useSubscribed } from './hooks.ts';
 
 /** The owner's list of paired cameras. */
@@ -46,6 +47,7 @@ export function ViewerPage() {
           Add camera
         </button>
       )}
+      <AccessLogView title="Activity" />
     </main>
   );
 }

@@ -3,7 +3,8 @@
  * trying (with backoff) when the camera is offline or the connection drops.
  * Media is peer to peer, so a relay outage does not stop a running stream.
  */
-import type { SessionMessage } from '../../shared/session.ts';
+import { parseNotPairedNotice, type SessionMessage } from '../../shared/session.ts';
+import { openClear, payloadKind } from '../../shared/crypto/seal.ts';
 import type { PairedPeer, StoredIdentity } from '../db.ts';
 import type { AppErrorCode } from '../errors.ts';
 import type { Messenger } from '../messenger.ts';
@@ -45,6 +46,11 @@ export class LiveSession extends Emitter<LiveEvents> {
       messenger.relay.on('state', (s) => {
         // Signaling is back: if we were waiting to (re)connect, try now.
         if (s === 'online' && this.state !== 'live') this.connectSoon(0);
+      }),
+      messenger.on('pairing', (from, payload) => {
+        // The camera no longer knows us (revoked while we were away): stop, and say so.
+        if (from !== camera.deviceId || payloadKind(payload) !== 'clear') return;
+        if (parseNotPairedNotice(safeOpenClear(payload)).ok) this.fail('not-allowed');
       }),
       messenger.peers.on('removed', (p) => {
         if (p.deviceId === camera.deviceId) this.fail('not-allowed');
@@ -162,5 +168,13 @@ export class LiveSession extends Emitter<LiveEvents> {
       case 'unpair':
         return; // not for a viewer's live session (unpair is handled by the app)
     }
+  }
+}
+
+function safeOpenClear(payload: string): unknown {
+  try {
+    return openClear(payload);
+  } catch {
+    return null;
   }
 }

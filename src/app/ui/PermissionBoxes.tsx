@@ -1,0 +1,38 @@
+import type { PairedPeer, Permissions } from '../db.ts';
+import { useDevice } from './hooks.ts';
+
+const LABELS: Record<keyof Permissions, string> = {
+  watch: 'Watch live',
+  talk: 'Talk through the camera',
+  manage: 'Manage this camera',
+};
+
+/** What one paired viewer may do here. Changes apply at once (unticking Watch cuts its stream). */
+export function PermissionBoxes({ peer }: { peer: PairedPeer }) {
+  const device = useDevice();
+  const set = async (key: keyof Permissions, value: boolean) => {
+    const permissions = { ...peer.permissions, [key]: value };
+    await device.peers.setPermissions(peer.deviceId, permissions);
+    await device.log.add({
+      event: 'permissions',
+      deviceId: peer.deviceId,
+      name: peer.name,
+      reason: `${key} ${value ? 'allowed' : 'revoked'}`,
+    });
+  };
+  return (
+    <span class="perms">
+      {(Object.keys(LABELS) as (keyof Permissions)[]).map((key) => (
+        <label key={key}>
+          <input
+            type="checkbox"
+            data-testid={`perm-${key}`}
+            checked={peer.permissions[key]}
+            onChange={(e) => void set(key, (e.target as HTMLInputElement).checked)}
+          />{' '}
+          {LABELS[key]}
+        </label>
+      ))}
+    </span>
+  );
+}

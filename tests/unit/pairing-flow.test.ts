@@ -1,0 +1,322 @@
+/**
+ * The pairing flows of camera and viewer against an in-memory relay (routing
+ * and handles only): the commit/reveal exchange, the SAS both screens show,
+ * wrong codes and lockout, the QR path, and a relay in the middle that knows
+ * the typed code. The real relay and real browsers are in tests/e2e.
+ */
+import { afterEach, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { generateIdentity, type Identity } from '../../src/shared/crypto/identity.ts';
+import { parseTypedCode } from '../../src/shared/crypto/pairing.ts';
+import { payloadKind } from '../../src/shared/crypto/seal.ts';
+import type { PeerCard } from '../../src/shared/session.ts';
+import type { RelayErrorCode } from '../../src/shared/protocol.ts';
+import {
+  CameraPairing,
+  type PairingOffer,
+  type PendingViewer,
+} from '../../src/app/pairing/camera-pairing.ts';
+import { pairWithCode } from '../../src/app/pairing/viewer-pairing.ts';
+import type { PairingTransport } from '../../src/app/pairing/transport.ts';
+import type { PairedPeer } from '../../src/app/db.ts';
+import { AppError } from '../../src/app/errors.ts';
+import { PairingGuard } from '../../src/app/pairing/guard.ts';
+
+type Listener<A extends unknown[]> = Set<(...a: A) => void>;
+
+/** Routes like the relay: handles to owners, payloads by device ID, `from` stamped. */
+class MemoryRelay {
+  handles = new Map<string, string>();
+  expired = new Set<string>();
+  nodes = new Map<string, MemoryTransport>();
+  private n = 0;
+  /** A hostile relay may rewrite anything that passes. */
+  tap: (from: string, to: string, payload: string) => { from: string; to: string; payload: string } | null = (
+    from,
+    to,
+    payload,
+  ) => ({ from, to, payload });
+
+  newHandle(owner: string): { handle: string; expiresAt: number } {
+    for (const [h, o] of this.handles) if (o === owner) this.close(h, owner);
+    const handle = `H${String(this.n++).padStart(3, '0')}`.replace(/[ILOU]/g, '0');
+    this.handles.set(handle, owner);
+    return { handle, expiresAt: Date.now() + 300_000 };
+  }
+  close(handle: string, owner: string): void {
+    if (this.handles.get(handle) !== owner) return;
+    this.handles.delete(handle);
+    this.expired.add(handle);
+  }
+  deliver(from: string, to: string, payload: string): void {
+    const t = this.tap(from, to, payload);
+    if (!t) return;
+    queueMicrotask(() => this.nodes.get(t.to)?.receive(t.from, t.payload));
+  }
+}
+
+class MemoryTransport implements PairingTransport {
+  opened: Listener<[string, number]> = new Set();
+  knocked: Listener<[string, string, string]> = new Set();
+  payloads: Listener<[string, string]> = new Set();
+  knockErrors: Listener<[number, RelayErrorCode, number | undefined]> = new Set();
+  private ref = 0;
+  constructor(
+    readonly relay: MemoryRelay,
+    readonly selfId: string,
+  ) {
+    relay.nodes.set(selfId, this);
+  }
+  isOnline = () => true;
+  openHandle(): void {
+    const { handle, expiresAt } = this.relay.newHandle(this.selfId);
+    queueMicrotask(() => this.opened.forEach((f) => f(handle, expiresAt)));
+  }
+  closeHandle(handle: string): void {
+    this.relay.close(handle, this.selfId);
+  }
+  knock(handle: string, payload: string): number {
+    const ref = ++this.ref;
+    const owner = this.relay.handles.get(handle);
+    if (!owner) {
+      const code: RelayErrorCode = this.relay.expired.has(handle) ? 'pair-expired' : 'pair-unknown';
+      queueMicrotask(() => this.knockErrors.forEach((f) => f(ref, code, undefined)));
+    } else {
+      const t = this.relay.tap(this.selfId, owner, payload);
+      if (t)
+        queueMicrotask(() =>
+          this.relay.nodes.get(t.to)?.knocked.forEach((f) => f(handle, t.from, t.payload)),
+        );
+    }
+    return ref;
+  }
+  send(to: string, payload: string): void {
+    this.relay.deliver(this.selfId, to, payload);
+  }
+  receive(from: string, payload: string): void {
+    const kind = payloadKind(payload);
+    if (kind === 'pair' || kind === 'clear') this.payloads.forEach((f) => f(from, payload));
+  }
+  onOpened = (f: (h: string, e: number) => void) => add(this.opened, f);
+  onKnocked = (f: (h: string, from: string, p: string) => void) => add(this.knocked, f);
+  onPayload = (f: (from: string, p: string) => void) => add(this.payloads, f);
+  onKnockError = (f: (r: number, c: RelayErrorCode, ms?: number) => void) => add(this.knockErrors, f);
+  onOnline = () => () => undefined;
+}
+
+function add<A extends unknown[]>(set: Listener<A>, f: (...a: A) => void): () => void {
+  set.add(f);
+  return () => set.delete(f);
+}
+
+const FP = Array.from({ length: 32 }, () => 'AB').join(':');
+function cardOf(id: Identity, name: string): PeerCard {
+  return {
+    deviceId: id.deviceId,
+    name,
+    signPublic: id.signPublic,
+    ecdhPublic: id.ecdhPublic,
+    certFingerprint: FP,
+  };
+}
+
+function next<T>(
+  subscribe: (f: (v: T) => void) => () => void,
+  pred: (v: T) => boolean = () => true,
+): Promise<T> {
+  return new Promise((resolve) => {
+    const off = subscribe((v) => {
+      if (!pred(v)) return;
+      off();
+      resolve(v);
+    });
+  });
+}
+
+/** Every camera made by a test, disposed after it so no renewal timer outlives the test. */
+const cameras: CameraPairing[] = [];
+afterEach(() => {
+  for (const c of cameras.splice(0)) c.dispose();
+});
+
+async function setup(guard?: PairingGuard) {
+  const relay = new MemoryRelay();
+  const camId = await generateIdentity();
+  const viewId = await generateIdentity();
+  const camT = new MemoryTransport(relay, camId.deviceId);
+  const viewT = new MemoryTransport(relay, viewId.deviceId);
+  const cameraStored: PairedPeer[] = [];
+  const camera = new CameraPairing(
+    camT,
+    () => cardOf(camId, 'Front door'),
+    async (p) => void cameraStored.push(p),
+    guard,
+  );
+  cameras.push(camera);
+  const offer = next<PairingOffer | null>(
+    (f) => camera.on('offer', f),
+    (o) => o !== null,
+  ) as Promise<PairingOffer>;
+  camera.start();
+  return { relay, camId, viewId, camT, viewT, camera, cameraStored, offer: await offer };
+}
+
+describe('pairing flow', () => {
+  it('typed code: both screens show the same SAS, and pairing completes only when both confirm', async () => {
+    const s = await setup();
+    const pending = next<PendingViewer | null>(
+      (f) => s.camera.on('pending', f),
+      (p) => p !== null,
+    );
+    let viewerSas = '';
+    const viewerStored: PairedPeer[] = [];
+    const paired = pairWithCode(s.viewT, cardOf(s.viewId, 'Phone'), s.offer.typedCode, {
+      store: async (p) => void viewerStored.push(p),
+      confirmSas: async (sas) => {
+        viewerSas = sas;
+        return true;
+      },
+    });
+    const p = (await pending) as PendingViewer;
+    assert.match(p.sas, /^\d{6}$/);
+    assert.equal(p.deviceId, s.viewId.deviceId);
+    assert.equal(s.cameraStored.length, 0, 'nothing stored before the camera confirms');
+    const cameraPaired = next<PairedPeer>((f) => s.camera.on('paired', f));
+    s.camera.confirm(true);
+    const peer = await paired;
+    await cameraPaired;
+    assert.equal(viewerSas, p.sas, 'both screens show the same digits');
+    assert.equal(peer.deviceId, s.camId.deviceId);
+    assert.equal(peer.role, 'camera');
+    assert.deepEqual(
+      s.cameraStored.map((v) => [v.deviceId, v.role]),
+      [[s.viewId.deviceId, 'viewer']],
+    );
+    assert.equal(viewerStored.length, 1);
+    // One code, one pairing: the handle is gone.
+    await assert.rejects(
+      pairWithCode(s.viewT, cardOf(s.viewId, 'Phone'), s.offer.typedCode, {
+        store: async () => undefined,
+        confirmSas: async () => true,
+      }),
+      (e: unknown) => e instanceof AppError && e.code === 'pair-expired',
+    );
+  });
+
+  it('typed code: a "no" on either screen stores nothing on either side', async () => {
+    for (const refuser of ['viewer', 'camera'] as const) {
+      const s = await setup();
+      const stored: PairedPeer[] = [];
+      s.camera.on('pending', (p) => {
+        if (p) s.camera.confirm(refuser !== 'camera');
+      });
+      const cancelled = next<[string, string]>((f) => s.camera.on('cancelled', (a, b) => f([a, b])));
+      await assert.rejects(
+        pairWithCode(s.viewT, cardOf(s.viewId, 'Phone'), s.offer.typedCode, {
+          store: async (p) => void stored.push(p),
+          confirmSas: async () => refuser !== 'viewer',
+        }),
+        (e: unknown) => e instanceof AppError && e.code === 'pair-cancelled',
+        refuser,
+      );
+      await cancelled;
+      assert.equal(stored.length, 0, refuser);
+      assert.equal(s.cameraStored.length, 0, refuser);
+    }
+  });
+
+  it('QR code: pairs without a comparison step, and only with the camera the code names', async () => {
+    const s = await setup();
+    s.camera.on('pending', (p) => assert.equal(p, null, 'no SAS step for the QR path'));
+    const peer = await pairWithCode(
+      s.viewT,
+      cardOf(s.viewId, 'Phone'),
+      `https://x/#/pair/${s.offer.qrFragment}`,
+      {
+        store: async () => undefined,
+        confirmSas: async () => assert.fail('QR pairing must not ask to compare digits'),
+      },
+    );
+    assert.equal(peer.deviceId, s.camId.deviceId);
+    assert.equal(s.cameraStored.length, 1);
+  });
+
+  it('wrong codes count down, then lock pairing with a retry time; the right code is refused while locked', async () => {
+    let now = 1_000_000;
+    const s = await setup(new PairingGuard({ now: () => now }));
+    const code = parseTypedCode(s.offer.typedCode)!;
+    const wrong = `${code.handle}-${code.secret === '0000' ? '1111' : '0000'}`;
+    const opts = { store: async () => undefined, confirmSas: async () => true };
+    const details: string[] = [];
+    for (let i = 0; i < 5; i++) {
+      await assert.rejects(pairWithCode(s.viewT, cardOf(s.viewId, 'P'), wrong, opts), (e: unknown) => {
+        assert.ok(e instanceof AppError);
+        details.push(`${e.code}:${e.detail ?? ''}`);
+        return true;
+      });
+    }
+    assert.deepEqual(details.slice(0, 4), [
+      'pair-wrong-code:4 attempts left',
+      'pair-wrong-code:3 attempts left',
+      'pair-wrong-code:2 attempts left',
+      'pair-wrong-code:1 attempt left',
+    ]);
+    assert.match(details[4]!, /^pair-locked-out:try again in 5 min$/);
+    await assert.rejects(
+      pairWithCode(s.viewT, cardOf(s.viewId, 'P'), s.offer.typedCode, opts),
+      (e: unknown) => e instanceof AppError && e.code === 'pair-locked-out',
+    );
+    now += 5 * 60_000 + 1;
+    // The lockout is over; the camera replaced the code meanwhile? No: the same code still works.
+    s.camera.on('pending', (p) => p && s.camera.confirm(true));
+    const peer = await pairWithCode(s.viewT, cardOf(s.viewId, 'P'), s.offer.typedCode, opts);
+    assert.equal(peer.deviceId, s.camId.deviceId);
+  });
+
+  it('a relay that knows the typed code and sits in the middle cannot make the two SAS agree', async () => {
+    const s = await setup();
+    const mallory = await generateIdentity();
+    const malloryAsCamera = new MemoryTransport(s.relay, mallory.deviceId);
+    // The relay brute-forced the 20-bit secret from the knock (it can); it now pairs with both sides itself.
+    const code = s.offer.typedCode;
+    // 1) Mallory pairs with the real camera as if it were the viewer.
+    const cameraSas = next<PendingViewer | null>(
+      (f) => s.camera.on('pending', f),
+      (p) => p !== null,
+    );
+    void pairWithCode(malloryAsCamera, cardOf(mallory, 'Phone'), code, {
+      store: async () => undefined,
+      confirmSas: () => new Promise<boolean>(() => undefined),
+    }).catch(() => undefined);
+    const atCamera = (await cameraSas) as PendingViewer;
+    // 2) Mallory plays camera to the real viewer with its own keys and a code of its own.
+    const mallory2 = await generateIdentity();
+    const fakeCamera = new CameraPairing(
+      new MemoryTransport(s.relay, mallory2.deviceId),
+      () => cardOf(mallory2, 'Front door'),
+      async () => undefined,
+    );
+    cameras.push(fakeCamera);
+    const fakeOffer = next<PairingOffer | null>(
+      (f) => fakeCamera.on('offer', f),
+      (o) => o !== null,
+    );
+    fakeCamera.start();
+    const fake = (await fakeOffer) as PairingOffer;
+    let atViewer = '';
+    void pairWithCode(s.viewT, cardOf(s.viewId, 'Phone'), fake.typedCode, {
+      store: async () => undefined,
+      confirmSas: async (sas) => {
+        atViewer = sas;
+        return new Promise<boolean>(() => undefined);
+      },
+    }).catch(() => undefined);
+    await new Promise<void>((r) => {
+      const check = () => (atViewer ? r() : setImmediate(check));
+      check();
+    });
+    assert.match(atViewer, /^\d{6}$/);
+    assert.notEqual(atViewer, atCamera.sas, 'the person sees two different numbers and refuses');
+    assert.equal(s.cameraStored.length, 0);
+  });
+});
