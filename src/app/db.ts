@@ -30,6 +30,12 @@ export interface PairedPeer extends PeerCard {
   pairedAt: number;
   /** What this peer may do here (meaningful on the camera for its viewers). */
   permissions: Permissions;
+  /**
+   * Set when this device unpaired but the other side has not acknowledged yet
+   * (it was offline). Such a peer is hidden and may do nothing; its keys are
+   * kept only to deliver the `unpair` when it comes back.
+   */
+  unpairing?: boolean;
 }
 
 export interface Settings {

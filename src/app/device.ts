@@ -18,7 +18,10 @@ import { AccessLog } from './access-log.ts';
 import { PeerBook } from './peer-book.ts';
 import { myCard } from './pairing/card.ts';
 import { RelayClient } from './relay/client.ts';
+import { backoffDelay } from './util/emitter.ts';
 import type { PeerCard } from '../shared/session.ts';
+
+const UNPAIR_RETRY_MS = 60_000;
 
 export class Device {
   private constructor(
@@ -78,6 +81,19 @@ export class Device {
     await setSetting(this.db, 'deviceName', this.name);
   }
 
+  private unpairTimer: ReturnType<typeof setTimeout> | undefined;
+
+  private retryUnpairs(attempt: number): void {
+    clearTimeout(this.unpairTimer);
+    const pending = this.peers.unpairing();
+    if (pending.length === 0) return;
+    for (const p of pending) void this.messenger.send(p.deviceId, { k: 'unpair' });
+    this.unpairTimer = setTimeout(
+      () => this.retryUnpairs(attempt + 1),
+      backoffDelay(attempt, 2000, UNPAIR_RETRY_MS),
+    );
+  }
+
   /** A pairing completed: remember the peer and log it. */
   async addPeer(peer: PairedPeer): Promise<void> {
     await this.peers.add(peer);
@@ -87,9 +103,11 @@ export class Device {
   /** Unpair: tell the other side (if we can reach it), then forget it here. */
   async unpair(deviceId: string): Promise<void> {
     const peer = this.peers.get(deviceId);
-    await this.messenger.send(deviceId, { k: 'unpair' });
-    await this.peers.remove(deviceId);
-    await this.log.add({ event: 'unpaired', deviceId, name: peer?.name, reason: 'by this device' });
+    if (!peer) return;
+    // Revoked here at once; the peer forgets us when the message reaches it (now, or when it is back).
+    await this.peers.markUnpairing(deviceId);
+    await this.log.add({ event: 'unpaired', deviceId, name: peer.name, reason: 'by this device' });
+    this.retryUnpairs(0);
   }
 }
 

@@ -25,6 +25,12 @@ import type { AccessLog } from './access-log.ts';
 import type { PeerBook } from './peer-book.ts';
 import type { RelayClient } from './relay/client.ts';
 import { Emitter } from './util/emitter.ts';
+import { markPhase } from './rtc/peer-link.ts';
+
+/** `watch`, `end`, or the signal's type (`offer`, `candidate`, ...), for the TTFF breakdown marks. */
+function messageKind(msg: SessionMessage): string {
+  return msg.k === 'signal' ? msg.data.type : msg.k;
+}
 
 export type RefusalReason = 'not-paired' | 'malformed' | CryptoError['code'];
 
@@ -99,7 +105,9 @@ export class Messenger extends Emitter<MessengerEvents> {
       const ch = await this.channel(peer);
       const payload = await ch.seal(msg);
       this.persist(deviceId, ch);
-      return this.relay.send({ t: 'send', to: deviceId, payload }) !== null;
+      const sent = this.relay.send({ t: 'send', to: deviceId, payload }) !== null;
+      markPhase(`sent-${messageKind(msg)}`);
+      return sent;
     });
   }
 
@@ -141,6 +149,7 @@ export class Messenger extends Emitter<MessengerEvents> {
     if (!opened.ok) return this.refuse(from, opened.reason);
     const parsed = parseSessionMessage(opened.m);
     if (!parsed.ok) return this.refuse(from, 'malformed');
+    markPhase(`opened-${messageKind(parsed.msg)}`);
     // The peer may have been unpaired while we were opening the payload.
     const still = this.peers.get(from);
     if (still) this.emit('message', still, parsed.msg);

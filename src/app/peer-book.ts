@@ -26,8 +26,29 @@ export class PeerBook extends Emitter<{
     return this.peers.get(deviceId);
   }
 
+  /** Paired peers, oldest first; peers being unpaired are not listed. */
   list(): PairedPeer[] {
-    return [...this.peers.values()].sort((a, b) => a.pairedAt - b.pairedAt);
+    return [...this.peers.values()].filter((p) => !p.unpairing).sort((a, b) => a.pairedAt - b.pairedAt);
+  }
+
+  /** Peers this device unpaired that have not acknowledged it yet. */
+  unpairing(): PairedPeer[] {
+    return [...this.peers.values()].filter((p) => p.unpairing);
+  }
+
+  /** Revoke everything at once and hide the peer; it is removed when it acknowledges. */
+  async markUnpairing(deviceId: string): Promise<void> {
+    const peer = this.peers.get(deviceId);
+    if (!peer) return;
+    const updated: PairedPeer = {
+      ...peer,
+      unpairing: true,
+      permissions: { watch: false, talk: false, manage: false },
+    };
+    await putPeer(this.db, updated);
+    this.peers.set(deviceId, updated);
+    this.emit('updated', updated);
+    this.emit('changed', this.list());
   }
 
   async add(peer: PairedPeer): Promise<void> {

@@ -42,14 +42,29 @@ export const SESSION_END_REASONS = [
 ] as const;
 export type SessionEndReason = (typeof SESSION_END_REASONS)[number];
 
+const deviceId = z.string().regex(/^[a-z2-7]{26}$/, 'not a device ID');
+const Permissions = z.object({ watch: z.boolean(), talk: z.boolean(), manage: z.boolean() });
+
 export const SessionMessage = z.discriminatedUnion('k', [
   /** Viewer asks to watch; its first `signal` (the offer) follows in the same session. */
   z.object({ k: z.literal('watch'), session: sessionId, name: z.string().max(64) }),
   z.object({ k: z.literal('signal'), session: sessionId, data: SignalData }),
   /** Either side ends a session. */
   z.object({ k: z.literal('end'), session: sessionId, reason: z.enum(SESSION_END_REASONS) }),
-  /** Either side removed the pairing; the receiver removes it too. */
+  /** Either side removed the pairing; the receiver removes it too (and answers `unpair` as acknowledgement). */
   z.object({ k: z.literal('unpair') }),
+  /** Viewer with the `manage` permission -> camera: list your viewers / change one / unpair one. */
+  z.object({ k: z.literal('manage-get') }),
+  z.object({ k: z.literal('manage-set'), deviceId, permissions: Permissions }),
+  z.object({ k: z.literal('manage-unpair'), deviceId }),
+  /** Camera -> managing viewer: the current list (after any manage request), or a refusal. */
+  z.object({
+    k: z.literal('manage-state'),
+    viewers: z
+      .array(z.object({ deviceId, name: z.string().max(64), permissions: Permissions, pairedAt: z.number() }))
+      .max(40), // keeps the sealed message within the relay's frame limit
+  }),
+  z.object({ k: z.literal('manage-denied') }),
 ]);
 export type SessionMessage = z.infer<typeof SessionMessage>;
 

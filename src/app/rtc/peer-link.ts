@@ -10,6 +10,14 @@ import type { IceServer } from '../../shared/protocol.ts';
 import { Emitter } from '../util/emitter.ts';
 import { remoteCertificateFingerprint, sdpMatchesPin } from './fingerprint.ts';
 
+/**
+ * `performance.mark`s for the time-to-first-frame breakdown (bench/ttff): cheap,
+ * always on, and invisible unless something reads the performance timeline.
+ */
+export function markPhase(name: string, detail?: unknown): void {
+  performance.mark(`doorpeer:${name}`, detail === undefined ? undefined : { detail });
+}
+
 export interface PeerLinkOptions {
   initiator: boolean;
   /** The camera's stream (camera side only). */
@@ -46,9 +54,24 @@ export class PeerLink extends Emitter<PeerLinkEvents> {
       // The viewer receives only; the camera sends only (talk-back comes later).
       offerOptions: { offerToReceiveAudio: true, offerToReceiveVideo: true },
     });
-    this.peer.on('signal', (data: unknown) => this.emit('signal', data as SignalData));
-    this.peer.on('stream', (s: MediaStream) => this.emit('stream', s));
-    this.peer.on('connect', () => void this.verifyTransport());
+    markPhase('link-created', { initiator: opts.initiator });
+    this.peer.on('signal', (data: unknown) => {
+      markPhase(`local-${(data as SignalData).type}`);
+      this.emit('signal', data as SignalData);
+    });
+    this.peer.on('stream', (s: MediaStream) => {
+      markPhase('remote-stream');
+      for (const t of s.getTracks())
+        t.addEventListener('unmute', () => markPhase(`unmute-${t.kind}`), { once: true });
+      this.emit('stream', s);
+    });
+    this.peer.on('connect', () => {
+      markPhase('datachannel-open');
+      void this.verifyTransport();
+    });
+    const pc = this.connection;
+    pc.addEventListener('iceconnectionstatechange', () => markPhase(`ice-${pc.iceConnectionState}`));
+    pc.addEventListener('connectionstatechange', () => markPhase(`pc-${pc.connectionState}`));
     this.peer.on('close', () => this.finish());
     this.peer.on('error', (err: Error & { code?: string }) => {
       this.emit('error', err.code ?? 'ERR_WEBRTC', err.message);
@@ -64,6 +87,7 @@ export class PeerLink extends Emitter<PeerLinkEvents> {
   /** Applies remote signaling, refusing any SDP whose DTLS fingerprint is not the pinned one. */
   signal(data: SignalData): void {
     if (this.closed) return;
+    markPhase(`remote-${data.type}`, candidateDetail(data));
     if ('sdp' in data && !sdpMatchesPin(data.sdp, this.pinned)) {
       this.emit('pin-mismatch', 'sdp');
       this.destroy();
@@ -81,6 +105,7 @@ export class PeerLink extends Emitter<PeerLinkEvents> {
       this.destroy();
       return;
     }
+    markPhase('connect-verified');
     this.emit('connect');
   }
 
@@ -99,4 +124,11 @@ export class PeerLink extends Emitter<PeerLinkEvents> {
     this.closed = true;
     this.emit('close');
   }
+}
+
+/** For the breakdown: whether a remote candidate is an mDNS (.local) name, which the receiver must resolve. */
+function candidateDetail(data: SignalData): { mdns: boolean; type: string } | undefined {
+  if (data.type !== 'candidate') return undefined;
+  const line = data.candidate.candidate;
+  return { mdns: /\.local\s/.test(line), type: /\btyp (\w+)/.exec(line)?.[1] ?? '?' };
 }

@@ -19,6 +19,7 @@ import { UnpairButton } from './UnpairButton.tsx';
 import { AccessLogView } from './AccessLogView.tsx';
 import { PermissionBoxes } from './PermissionBoxes.tsx';
 import { playConnectChime } from '../camera/chime.ts';
+import { serveRemoteManagement } from '../camera/remote-manage.ts';
 import { navigate, useDevice, useSubscribed, useTicker } from './hooks.ts';
 
 export function CameraPage() {
@@ -115,6 +116,7 @@ export function CameraPage() {
     else pairing.stop();
   }, [showPairing, pairing]);
   useEffect(() => pairing.on('paired', () => setPairingWanted(false)), [pairing]);
+  useEffect(() => serveRemoteManagement(device.messenger, device.log, (id) => device.unpair(id)), [device]);
   useEffect(() => streamer.on('security-warning', (_id, name) => setSecurityWarning(name)), [streamer]);
   useEffect(
     () =>

@@ -3,6 +3,7 @@ import { LiveSession, type LiveState } from '../viewer/live-session.ts';
 import { ErrorBox } from './ErrorBox.tsx';
 import { RelayBadge } from './RelayBadge.tsx';
 import { UnpairButton } from './UnpairButton.tsx';
+import { RemoteManage } from './RemoteManage.tsx';
 import { navigate, useDevice, useSubscribed } from './hooks.ts';
 
 const STATE_LABEL: Record<LiveState, string> = {
@@ -21,7 +22,7 @@ export function LiveView({ cameraId }: { cameraId: string }) {
     () => device.peers.get(cameraId),
     [device, cameraId],
   );
-  if (!camera) {
+  if (!camera || camera.unpairing) {
     return (
       <main>
         <RelayBadge />
@@ -55,6 +56,7 @@ function Live({ cameraId, name }: { cameraId: string; name: string }) {
   );
   const video = useRef<HTMLVideoElement>(null);
   const [muted, setMuted] = useState(true);
+  const [managing, setManaging] = useState(false);
   useWatchLog(session, cameraId, name);
 
   useEffect(() => {
@@ -91,6 +93,14 @@ function Live({ cameraId, name }: { cameraId: string; name: string }) {
         >
           Fullscreen
         </button>
+        <button
+          type="button"
+          data-testid="camera-settings"
+          aria-expanded={managing}
+          onClick={() => setManaging((m) => !m)}
+        >
+          Who can watch
+        </button>
         <UnpairButton
           name={name}
           onUnpair={async () => {
@@ -99,6 +109,7 @@ function Live({ cameraId, name }: { cameraId: string; name: string }) {
           }}
         />
       </div>
+      {managing ? <RemoteManage cameraId={cameraId} /> : null}
       {problem && state !== 'live' && problem !== 'relay-unreachable' ? (
         <ErrorBox code={problem} onRetry={state === 'failed' ? undefined : () => session?.retryNow()} />
       ) : null}

@@ -8,7 +8,7 @@ import { openClear, payloadKind } from '../../shared/crypto/seal.ts';
 import type { PairedPeer, StoredIdentity } from '../db.ts';
 import type { AppErrorCode } from '../errors.ts';
 import type { Messenger } from '../messenger.ts';
-import { PeerLink } from '../rtc/peer-link.ts';
+import { PeerLink, markPhase } from '../rtc/peer-link.ts';
 import { Emitter, backoffDelay, randomId } from '../util/emitter.ts';
 
 export type LiveState = 'connecting' | 'live' | 'reconnecting' | 'offline' | 'failed';
@@ -36,6 +36,7 @@ export class LiveSession extends Emitter<LiveEvents> {
     private readonly myName: string,
   ) {
     super();
+    markPhase('live-session');
     this.unsubs = [
       messenger.on('message', (from, msg) => {
         if (from.deviceId === camera.deviceId) this.onMessage(msg);
@@ -98,6 +99,7 @@ export class LiveSession extends Emitter<LiveEvents> {
       return;
     }
     this.setState(this.attempt === 0 ? 'connecting' : 'reconnecting');
+    markPhase('connect-start');
     const session = randomId();
     this.session = session;
     const link = new PeerLink({

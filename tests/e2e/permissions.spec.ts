@@ -1,0 +1,145 @@
+/**
+ * Permissions and revocation (issue "Nobody but paired devices"): per-viewer
+ * watch/talk/manage on the camera, revocation that cuts a running stream at
+ * once and survives reloads, remote management from a viewer with `manage`,
+ * unpairing while the other side is offline, the camera telling the room, and
+ * the access log on both sides.
+ */
+import type { Page } from '@playwright/test';
+import { expect, test } from './support/fixtures.ts';
+import { gotoRoute, type Device } from './support/devices.ts';
+import { pairByCode } from './support/pairing.ts';
+import { expectConnectionState, expectError } from './support/ui.ts';
+import { expectLiveVideo } from './support/video.ts';
+
+const tile = (page: Page, cameraId: string) =>
+  page.locator(`[data-testid="camera-tile"][data-camera-id="${cameraId}"]`);
+const viewerRow = (camera: Device, viewerId: string) =>
+  camera.page.locator(`[data-testid="paired-viewer"][data-device-id="${viewerId}"]`);
+const logItems = (page: Page, event: string, deviceId?: string) =>
+  page.locator(
+    `[data-testid="access-log-item"][data-event="${event}"]${deviceId ? `[data-device-id="${deviceId}"]` : ''}`,
+  );
+
+async function watch(viewer: Device, cameraId: string): Promise<void> {
+  await tile(viewer.page, cameraId).click();
+  await expectLiveVideo(viewer.page);
+  await expectConnectionState(viewer.page, 'live');
+}
+
+/** The viewer's own device ID, as the camera lists it. */
+async function onlyViewerId(camera: Device): Promise<string> {
+  const row = camera.page.getByTestId('paired-viewer').last();
+  const id = await row.getAttribute('data-device-id');
+  if (!id) throw new Error('paired-viewer has no data-device-id');
+  return id;
+}
+
+test('revoking watch cuts the running stream at once, survives a camera reload, and can be undone', async ({
+  relay,
+  devices,
+}) => {
+  const camera = await devices.openCamera(relay);
+  const viewer = await devices.openViewer(relay);
+  const cameraId = await pairByCode(camera, viewer);
+  const viewerId = await onlyViewerId(camera);
+  await watch(viewer, cameraId);
+  await expect(camera.page.getByTestId('watcher-item')).toContainText(/since/);
+
+  await viewerRow(camera, viewerId).getByTestId('perm-watch').uncheck();
+  await expectConnectionState(viewer.page, 'failed');
+  await expectError(viewer.page, 'not-allowed');
+  await expect(camera.page.getByTestId('watcher-count')).toHaveText('0');
+  await expect(logItems(camera.page, 'permissions', viewerId).first()).toHaveAttribute(
+    'data-reason',
+    /watch revoked/,
+  );
+
+  // Still revoked after the camera reloads: the viewer's next try is refused.
+  await camera.page.reload();
+  await expect(viewerRow(camera, viewerId).getByTestId('perm-watch')).not.toBeChecked();
+  await viewer.page.reload();
+  await expectError(viewer.page, 'not-allowed');
+  await expect(logItems(camera.page, 'refused', viewerId).first()).toHaveAttribute(
+    'data-reason',
+    'not-allowed',
+  );
+
+  // Allowed again: watching works.
+  await viewerRow(camera, viewerId).getByTestId('perm-watch').check();
+  await gotoRoute(viewer, relay, '#/viewer');
+  await watch(viewer, cameraId);
+});
+
+test('a viewer with manage changes another viewer’s rights from its phone; one without is refused', async ({
+  relay,
+  devices,
+}) => {
+  const camera = await devices.openCamera(relay);
+  const owner = await devices.openViewer(relay, 'owner');
+  const cameraId = await pairByCode(camera, owner);
+  const ownerId = await onlyViewerId(camera);
+  const guest = await devices.openViewer(relay, 'guest');
+  await pairByCode(camera, guest);
+  const guestId = await onlyViewerId(camera);
+  expect(guestId).not.toBe(ownerId);
+  await viewerRow(camera, guestId).getByTestId('perm-manage').uncheck();
+
+  // The guest watches; the owner, from its live view, revokes the guest's watch.
+  await watch(guest, cameraId);
+  await tile(owner.page, cameraId).click();
+  await owner.page.getByTestId('camera-settings').click();
+  const guestRemote = owner.page.locator(`[data-testid="remote-viewer"][data-device-id="${guestId}"]`);
+  await expect(guestRemote.getByTestId('remote-perm-watch')).toBeChecked();
+  await guestRemote.getByTestId('remote-perm-watch').uncheck();
+  await expectError(guest.page, 'not-allowed');
+  await expect(viewerRow(camera, guestId).getByTestId('perm-watch')).not.toBeChecked();
+  await expect(guestRemote.getByTestId('remote-perm-watch')).not.toBeChecked();
+
+  // The guest has no manage right: the camera refuses to show it anything, and logs it.
+  await gotoRoute(guest, relay, `#/viewer/live/${cameraId}`);
+  await guest.page.getByTestId('camera-settings').click();
+  await expect(guest.page.getByTestId('manage-denied')).toBeVisible();
+  await expect(guest.page.getByTestId('remote-viewer')).toHaveCount(0);
+  await expect(logItems(camera.page, 'refused', guestId).first()).toHaveAttribute(
+    'data-reason',
+    'not-allowed',
+  );
+});
+
+test('unpairing while the camera is offline reaches it when it is back', async ({ relay, devices }) => {
+  const camera = await devices.openCamera(relay);
+  const viewer = await devices.openViewer(relay);
+  const cameraId = await pairByCode(camera, viewer);
+  const viewerId = await onlyViewerId(camera);
+
+  // The camera goes away (its page leaves the app; its storage stays in its browser profile).
+  await camera.page.goto('about:blank');
+  await tile(viewer.page, cameraId).click();
+  await viewer.page.getByTestId('unpair').click();
+  await viewer.page.getByTestId('unpair-confirm').click();
+  await expect(tile(viewer.page, cameraId)).toHaveCount(0);
+
+  // The camera comes back: the pending unpair is delivered and acknowledged.
+  await gotoRoute(camera, relay, '#/camera');
+  await expect(logItems(camera.page, 'unpaired', viewerId)).toHaveCount(1);
+  await expect(viewerRow(camera, viewerId)).toHaveCount(0);
+  await expect(camera.page.getByTestId('pairing-code')).toBeVisible(); // no viewer left: the code shows again
+  await expect(logItems(viewer.page, 'unpaired', cameraId)).toHaveCount(1);
+});
+
+test('both sides log who watched, when and for how long', async ({ relay, devices }) => {
+  const camera = await devices.openCamera(relay);
+  const viewer = await devices.openViewer(relay);
+  const cameraId = await pairByCode(camera, viewer);
+  const viewerId = await onlyViewerId(camera);
+  await watch(viewer, cameraId);
+  await expect(logItems(camera.page, 'watch-start', viewerId)).toHaveCount(1);
+  await gotoRoute(viewer, relay, '#/viewer');
+  await expect(logItems(camera.page, 'watch-end', viewerId)).toHaveCount(1);
+  await expect(logItems(camera.page, 'watch-end', viewerId)).toContainText(/after \d+ s/);
+  await expect(logItems(viewer.page, 'watch-start', cameraId)).toHaveCount(1);
+  await expect(logItems(viewer.page, 'watch-end', cameraId)).toHaveCount(1);
+  await expect(logItems(camera.page, 'paired', viewerId)).toHaveCount(1);
+  await expect(logItems(viewer.page, 'paired', cameraId)).toHaveCount(1);
+});
