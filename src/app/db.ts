@@ -8,6 +8,7 @@ import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
 import type { Identity } from '../shared/crypto/identity.ts';
 import type { PeerCard } from '../shared/session.ts';
 import type { ChannelCounters } from '../shared/crypto/seal.ts';
+import type { GuardState } from './pairing/guard.ts';
 
 export type Role = 'camera' | 'viewer';
 
@@ -44,6 +45,7 @@ export interface Settings {
   cameraDeviceId: string;
   resolution: string;
   connectSound: boolean;
+  pairingGuard: GuardState;
 }
 
 export type AccessEvent =

@@ -19,6 +19,7 @@ import { PeerBook } from './peer-book.ts';
 import { myCard } from './pairing/card.ts';
 import { RelayClient } from './relay/client.ts';
 import { backoffDelay } from './util/emitter.ts';
+import type { GuardState } from './pairing/guard.ts';
 import type { PeerCard } from '../shared/session.ts';
 
 const UNPAIR_RETRY_MS = 60_000;
@@ -32,6 +33,8 @@ export class Device {
     readonly messenger: Messenger,
     readonly log: AccessLog,
     public name: string,
+    /** The camera's pairing lockout as it was when the page loaded. */
+    readonly guardState: GuardState | undefined,
   ) {
     // The other side removed the pairing: remove it here too, at once.
     messenger.on('message', (from, msg) => {
@@ -60,8 +63,9 @@ export class Device {
     const log = new AccessLog(db);
     const messenger = new Messenger(identity, relay, peers, db, log);
     const name = (await getSetting(db, 'deviceName')) ?? defaultName(identity.deviceId);
+    const guardState = await getSetting(db, 'pairingGuard');
     relay.start();
-    return new Device(db, identity, peers, relay, messenger, log, name);
+    return new Device(db, identity, peers, relay, messenger, log, name, guardState);
   }
 
   card(): PeerCard {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { MAX_LOCKOUT_MS, PairingGuard } from '../../src/app/pairing/guard.ts';
+import { MAX_LOCKOUT_MS, PairingGuard, type GuardState } from '../../src/app/pairing/guard.ts';
 
 const MIN = 60_000;
 
@@ -109,5 +109,24 @@ describe('PairingGuard', () => {
     const c = guard.check();
     assert.equal(r.retryAfterMs, 5 * MIN);
     assert.equal(c.ok, false);
+  });
+});
+
+describe('PairingGuard persistence', () => {
+  it('a guard restored from its snapshot keeps the lockout and the failure count (a reload is no reset)', () => {
+    let now = 0;
+    const saved: GuardState[] = [];
+    const g = new PairingGuard({ now: () => now, onChange: (s) => saved.push(s) });
+    g.fail();
+    g.fail();
+    assert.deepEqual(saved.at(-1), { failures: 2, lockouts: 0, lockedUntil: 0 });
+    const reloaded = new PairingGuard({ now: () => now, restore: saved.at(-1) });
+    assert.deepEqual(reloaded.fail(), { attemptsLeft: 2 });
+    for (let i = 0; i < 3; i++) g.fail();
+    const locked = new PairingGuard({ now: () => now, restore: saved.at(-1) });
+    const c = locked.check();
+    assert.equal(c.ok, false);
+    now += 5 * 60_000;
+    assert.deepEqual(locked.check(), { ok: true });
   });
 });

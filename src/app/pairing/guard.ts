@@ -15,6 +15,16 @@ export interface PairingGuardOptions {
   /** First lockout (default 5 minutes). */
   lockoutMs?: number;
   now?: () => number;
+  /** State saved by `snapshot()`, so a reload of the camera does not hand out fresh tries. */
+  restore?: GuardState;
+  /** Called after every change with the state to persist. */
+  onChange?: (state: GuardState) => void;
+}
+
+export interface GuardState {
+  failures: number;
+  lockouts: number;
+  lockedUntil: number;
 }
 
 export type GuardCheck = { ok: true } | { ok: false; retryAfterMs: number };
@@ -33,8 +43,12 @@ export class PairingGuard {
   private failures = 0;
   private lockouts = 0;
   private lockedUntil = 0;
+  private readonly onChange: ((state: GuardState) => void) | undefined;
 
   constructor(opts: PairingGuardOptions = {}) {
+    if (opts.restore)
+      ({ failures: this.failures, lockouts: this.lockouts, lockedUntil: this.lockedUntil } = opts.restore);
+    this.onChange = opts.onChange;
     this.maxFailures = opts.maxFailures ?? 5;
     this.lockoutMs = opts.lockoutMs ?? 5 * 60 * 1000;
     this.now = opts.now ?? Date.now;
@@ -53,7 +67,10 @@ export class PairingGuard {
     // A failure reported during a lockout (the caller should have checked) does not count twice.
     if (!locked.ok) return { attemptsLeft: 0, retryAfterMs: locked.retryAfterMs };
     this.failures++;
-    if (this.failures < this.maxFailures) return { attemptsLeft: this.maxFailures - this.failures };
+    if (this.failures < this.maxFailures) {
+      this.changed();
+      return { attemptsLeft: this.maxFailures - this.failures };
+    }
     const duration = Math.min(
       this.lockoutMs * 2 ** Math.min(this.lockouts, 30),
       Math.max(MAX_LOCKOUT_MS, this.lockoutMs),
@@ -61,6 +78,7 @@ export class PairingGuard {
     this.lockouts++;
     this.failures = 0;
     this.lockedUntil = this.now() + duration;
+    this.changed();
     return { attemptsLeft: 0, retryAfterMs: duration };
   }
 
@@ -69,5 +87,14 @@ export class PairingGuard {
     this.failures = 0;
     this.lockouts = 0;
     this.lockedUntil = 0;
+    this.changed();
+  }
+
+  snapshot(): GuardState {
+    return { failures: this.failures, lockouts: this.lockouts, lockedUntil: this.lockedUntil };
+  }
+
+  private changed(): void {
+    this.onChange?.(this.snapshot());
   }
 }

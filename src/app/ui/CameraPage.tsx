@@ -10,6 +10,7 @@ import {
 } from '../camera/capture.ts';
 import { CameraPairing } from '../pairing/camera-pairing.ts';
 import { relayPairingTransport } from '../pairing/transport.ts';
+import { PairingGuard } from '../pairing/guard.ts';
 import { getSetting, setSetting } from '../db.ts';
 import { AppError } from '../errors.ts';
 import { ErrorBox } from './ErrorBox.tsx';
@@ -31,6 +32,10 @@ export function CameraPage() {
         relayPairingTransport(device.messenger),
         () => device.card(),
         (peer) => device.addPeer(peer),
+        new PairingGuard({
+          restore: device.guardState,
+          onChange: (state) => void setSetting(device.db, 'pairingGuard', state),
+        }),
       ),
     [device],
   );
