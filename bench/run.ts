@@ -9,8 +9,9 @@ import { parseArgs, USAGE } from './lib/args.ts';
 import { Cleanup } from './lib/cleanup.ts';
 import { BenchError, describeError } from './lib/errors.ts';
 import { ttff } from './ttff/index.ts';
+import { relayCapacity } from './relay-capacity/index.ts';
 
-const BENCHMARKS: readonly Benchmark[] = [ttff];
+const BENCHMARKS: readonly Benchmark[] = [ttff, relayCapacity];
 
 function log(message: string): void {
   process.stdout.write(`${message}\n`);

@@ -1,15 +1,18 @@
 /**
  * `npm start`: build the app if there is no build yet, serve it with the
  * relay, stop gracefully on SIGTERM/SIGINT. Stdout gets exactly the
- * "listening" line and a LAN hint (scripts and tests read the first line);
+ * "listening" line and a LAN hint (scripts and tests read the first line),
+ * or with --https the LAN URLs and a QR code of the camera page;
  * everything else goes to stderr.
  */
 import { existsSync } from 'node:fs';
-import { networkInterfaces } from 'node:os';
+import { homedir, hostname, networkInterfaces } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ConfigError, parseConfig, USAGE, type Config } from './config.ts';
+import { httpsBanner, lanIPv4Addresses } from './lan.ts';
 import { DEFAULT_DIST_DIR, startServer } from './server.ts';
+import { describeTls, resolveTls, TlsError, type TlsMaterial } from './tls.ts';
 
 const PROJECT_ROOT = fileURLToPath(new URL('../', import.meta.url));
 const EXIT_BAD_CONFIG = 2;
@@ -27,7 +30,22 @@ async function main(): Promise<void> {
     process.stdout.write(USAGE);
     return;
   }
-  const { help: _help, ...serverOpts } = config;
+  const { help: _help, https, ...serverOpts } = config;
+  const host = serverOpts.host ?? 'localhost';
+  const lanIps = lanIPv4Addresses(networkInterfaces());
+
+  let tls: TlsMaterial | undefined;
+  if (https) {
+    try {
+      const ctx = { bindHost: host, lanIps, hostname: hostname(), home: homedir(), env: process.env };
+      tls = resolveTls(https, { ...ctx, now: new Date() });
+    } catch (err) {
+      if (!(err instanceof TlsError)) throw err;
+      process.stderr.write(`doorpeer: ${err.message}\n`);
+      process.exit(EXIT_BAD_CONFIG);
+    }
+    process.stderr.write(`doorpeer: ${describeTls(tls, new Date())}\n`);
+  }
 
   const distDir = serverOpts.distDir === undefined ? DEFAULT_DIST_DIR : resolve(serverOpts.distDir);
   if (!existsSync(join(distDir, 'index.html'))) {
@@ -41,9 +59,18 @@ async function main(): Promise<void> {
     await vite.build({ root: PROJECT_ROOT, logLevel: 'warn' });
   }
 
-  const server = await startServer({ ...serverOpts, distDir });
+  const server = await startServer({
+    ...serverOpts,
+    distDir,
+    ...(tls && { tls: { cert: tls.cert, key: tls.key } }),
+  });
   process.stdout.write(`Doorpeer listening on ${server.url}\n`);
-  process.stdout.write(`${lanHint(serverOpts.host ?? 'localhost', server.port)}\n`);
+  if (tls) {
+    const selfSigned = tls.source.kind !== 'operator';
+    process.stdout.write(await httpsBanner({ scheme: 'https', host, port: server.port, lanIps, selfSigned }));
+  } else {
+    process.stdout.write(`${lanHint(host, server.port)}\n`);
+  }
 
   let stopping = false;
   const stop = (signal: NodeJS.Signals): void => {

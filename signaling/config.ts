@@ -5,8 +5,11 @@
  */
 import { z } from 'zod';
 import { IceServer } from '../src/shared/protocol.ts';
+import { RELAY_ID_PATTERN } from './cluster.ts';
 import { normalizeOrigin } from './origin.ts';
+import { DEFAULT_TURN_TTL_S, type TurnConfig } from './turn.ts';
 import type { ServerOptions } from './server.ts';
+import type { HttpsSettings } from './tls.ts';
 
 export type ConfigErrorCode = 'unknown-flag' | 'missing-value' | 'bad-value';
 
@@ -21,16 +24,32 @@ export class ConfigError extends Error {
   }
 }
 
-export type Config = ServerOptions & { help: boolean };
+/** `https` set means serve HTTPS; `cli.ts` turns it into `ServerOptions.tls` (reading or making a certificate). */
+export type Config = ServerOptions & { help: boolean; https?: HttpsSettings };
 
 export const USAGE = `Usage: npm start -- [flags]
 
   --port N                 port to listen on (env PORT; default 8080; 0 = any free port)
   --host NAME              address to bind (env HOST; default localhost)
   --dist DIR               built app to serve (default dist/)
+  --https                  serve app and relay over HTTPS/WSS (env DOORPEER_HTTPS=1); without
+                           --cert/--key a self-signed certificate is made and kept in --state-dir
+  --cert FILE              your own PEM certificate (chain) for HTTPS; implies --https (env DOORPEER_CERT)
+  --key FILE               its PEM private key (env DOORPEER_KEY)
+  --state-dir DIR          where the self-signed certificate is kept (env DOORPEER_STATE_DIR;
+                           default $XDG_CONFIG_HOME/doorpeer or ~/.config/doorpeer)
   --ice-servers JSON       RTCIceServer array for devices, e.g. your own TURN server
                            (env DOORPEER_ICE_SERVERS; default [] = no STUN/TURN at all)
   --allowed-origins LIST   comma-separated extra browser origins allowed to connect
+  --turn-secret SECRET     coturn static-auth-secret; devices get short-lived TURN credentials
+                           (env DOORPEER_TURN_SECRET, preferred: flags show up in ps)
+  --turn-urls LIST         comma-separated turn:/turns: URLs of that coturn (env DOORPEER_TURN_URLS)
+  --turn-ttl-s N           TURN credential lifetime in seconds (env DOORPEER_TURN_TTL_S; default 3600)
+  --ice-transport-policy P all (default) or relay: media only through TURN
+                           (env DOORPEER_ICE_TRANSPORT_POLICY)
+  --redis-url URL          Redis shared by several relay processes, e.g. redis://10.0.0.5:6379
+                           (env DOORPEER_REDIS_URL; default none = this process alone)
+  --relay-id NAME          this process's name in Redis (env DOORPEER_RELAY_ID; default host-pid-random)
   --max-conn-per-ip N      WebSocket connections per IP address (default 20)
   --rate N                 frames per second per connection (default 30)
   --burst N                frames allowed in a burst (default 60)
@@ -63,7 +82,22 @@ const INT_FLAGS: Record<IntFlag, IntOption> = {
   'knocks-per-minute': 'knocksPerMinute',
 };
 
-const OTHER_FLAGS = ['port', 'host', 'dist', 'ice-servers', 'allowed-origins'] as const;
+const OTHER_FLAGS = [
+  'port',
+  'host',
+  'dist',
+  'ice-servers',
+  'allowed-origins',
+  'turn-secret',
+  'turn-urls',
+  'turn-ttl-s',
+  'ice-transport-policy',
+  'redis-url',
+  'relay-id',
+  'cert',
+  'key',
+  'state-dir',
+] as const;
 type OtherFlag = (typeof OTHER_FLAGS)[number];
 
 const isIntFlag = (name: string): name is IntFlag => Object.hasOwn(INT_FLAGS, name);
@@ -96,6 +130,35 @@ export function parseConfig(
   const origins = flags.get('allowed-origins');
   if (origins !== undefined) config.allowedOrigins = parseOrigins(origins);
 
+  const turn = parseTurn(flags, env);
+  if (turn !== null) config.turn = turn;
+  const policy = flags.get('ice-transport-policy') ?? envValue(env, 'DOORPEER_ICE_TRANSPORT_POLICY');
+  if (policy !== undefined) {
+    if (policy !== 'all' && policy !== 'relay')
+      throw bad(
+        '--ice-transport-policy',
+        `--ice-transport-policy: expected "all" or "relay", got "${policy}"`,
+      );
+    if (policy === 'relay' && turn === null && !config.iceServers?.length)
+      throw bad('--ice-transport-policy', '--ice-transport-policy relay needs a TURN server (--turn-urls)');
+    config.iceTransportPolicy = policy;
+  }
+
+  const redisUrl = flags.get('redis-url') ?? envValue(env, 'DOORPEER_REDIS_URL');
+  if (redisUrl !== undefined) config.redisUrl = parseRedisUrl(redisUrl);
+  const relayId = flags.get('relay-id') ?? envValue(env, 'DOORPEER_RELAY_ID');
+  if (relayId !== undefined) {
+    if (!RELAY_ID_PATTERN.test(relayId))
+      throw bad(
+        '--relay-id',
+        `--relay-id: use 1 to 64 letters, digits, dots, dashes or underscores, got "${relayId}"`,
+      );
+    config.relayId = relayId;
+  }
+
+  const https = parseHttps(flags, env);
+  if (https) config.https = https;
+
   for (const flag of Object.keys(INT_FLAGS) as IntFlag[]) {
     const value = flags.get(flag);
     if (value !== undefined)
@@ -104,13 +167,17 @@ export function parseConfig(
   return config;
 }
 
-/** `--name value` and `--name=value`; `--help` takes no value. */
+/** `--name value` and `--name=value`; `--help` and `--https` take no value. */
 function readFlags(argv: readonly string[]): Map<string, string> {
   const out = new Map<string, string>();
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] ?? '';
     if (arg === '--help' || arg === '-h') {
       out.set('help', '');
+      continue;
+    }
+    if (arg === '--https') {
+      out.set('https', '1');
       continue;
     }
     const m = /^--([a-z-]+)(?:=(.*))?$/s.exec(arg);
@@ -148,6 +215,75 @@ function parseInteger(flag: string, raw: string, min: number, max: number, label
     throw bad(flag, `${label}: ${n} is out of range (${min} to ${max})`);
   }
   return n;
+}
+
+/** Secret and URLs come together or not at all: one without the other is a half-done setup. */
+function parseTurn(
+  flags: Map<string, string>,
+  env: Readonly<Record<string, string | undefined>>,
+): TurnConfig | null {
+  const secret = flags.get('turn-secret') ?? envValue(env, 'DOORPEER_TURN_SECRET');
+  const urlList = flags.get('turn-urls') ?? envValue(env, 'DOORPEER_TURN_URLS');
+  const ttl = flags.get('turn-ttl-s') ?? envValue(env, 'DOORPEER_TURN_TTL_S');
+  if (secret === undefined && urlList === undefined) {
+    if (ttl !== undefined) throw bad('--turn-ttl-s', '--turn-ttl-s needs --turn-secret and --turn-urls');
+    return null;
+  }
+  if (secret === undefined)
+    throw bad('--turn-secret', '--turn-urls needs --turn-secret (or DOORPEER_TURN_SECRET)');
+  if (urlList === undefined)
+    throw bad('--turn-urls', '--turn-secret needs --turn-urls (or DOORPEER_TURN_URLS)');
+  const urls = urlList
+    .split(',')
+    .map((u) => u.trim())
+    .filter(Boolean);
+  if (urls.length === 0) throw bad('--turn-urls', '--turn-urls: no URL given');
+  for (const url of urls) {
+    if (!/^turns?:[^\s]+$/.test(url))
+      throw bad('--turn-urls', `--turn-urls: "${url}" is not a turn: or turns: URL`);
+  }
+  // 24 h at most: a credential is a bearer token for the TURN server until it expires.
+  const ttlS = ttl === undefined ? DEFAULT_TURN_TTL_S : parseInteger('--turn-ttl-s', ttl, 60, 86_400);
+  return { secret, urls, ttlS };
+}
+
+function parseRedisUrl(raw: string): string {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw bad('--redis-url', `--redis-url (or DOORPEER_REDIS_URL): not a URL like redis://host:6379`);
+  }
+  if (url.protocol !== 'redis:' && url.protocol !== 'rediss:')
+    throw bad('--redis-url', `--redis-url: expected a redis:// or rediss:// URL, got ${url.protocol}`);
+  return raw;
+}
+
+/** HTTPS settings, or null for plain HTTP. A certificate of the operator's implies HTTPS. */
+function parseHttps(
+  flags: Map<string, string>,
+  env: Readonly<Record<string, string | undefined>>,
+): HttpsSettings | null {
+  const envHttps = envValue(env, 'DOORPEER_HTTPS');
+  if (envHttps !== undefined && !/^(1|0|true|false|yes|no)$/i.test(envHttps))
+    throw bad('--https', `DOORPEER_HTTPS: expected 1 or 0, got "${envHttps}"`);
+  const certFile = flags.get('cert') ?? envValue(env, 'DOORPEER_CERT');
+  const keyFile = flags.get('key') ?? envValue(env, 'DOORPEER_KEY');
+  const stateDir = flags.get('state-dir') ?? envValue(env, 'DOORPEER_STATE_DIR');
+  if ((certFile === undefined) !== (keyFile === undefined)) {
+    throw certFile === undefined
+      ? bad('--cert', '--key needs --cert (or DOORPEER_CERT)')
+      : bad('--key', '--cert needs --key (or DOORPEER_KEY)');
+  }
+  const on = flags.has('https') || /^(1|true|yes)$/i.test(envHttps ?? '') || certFile !== undefined;
+  if (!on) return null;
+  const out: HttpsSettings = {};
+  if (certFile !== undefined && keyFile !== undefined) {
+    out.certFile = certFile;
+    out.keyFile = keyFile;
+  }
+  if (stateDir !== undefined) out.stateDir = stateDir;
+  return out;
 }
 
 const IceServerList = z.array(IceServer);

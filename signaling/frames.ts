@@ -11,11 +11,13 @@ import {
   type ClientFrame,
 } from '../src/shared/protocol.ts';
 import { deviceIdFromSignPublic, verifyRelayChallenge } from '../src/shared/crypto/identity.ts';
+import type { Cluster } from './cluster.ts';
 import type { Connection } from './connection.ts';
 import type { SlidingWindow } from './limits.ts';
 import type { PairingHandles } from './pairing-handles.ts';
 import type { RelayOptions } from './relay-options.ts';
 import type { RelayCounters } from './stats.ts';
+import { turnIceServers } from './turn.ts';
 
 export interface RelayContext {
   readonly opts: RelayOptions;
@@ -23,6 +25,8 @@ export interface RelayContext {
   readonly pairing: PairingHandles<Connection>;
   readonly knocks: SlidingWindow<string>;
   readonly counters: RelayCounters;
+  /** Other relay processes through Redis; null when this relay is alone. */
+  readonly cluster: Cluster | null;
   /** Called once a connection has proved its key. */
   onAuthenticated(conn: Connection): void;
 }
@@ -99,10 +103,20 @@ async function handleHello(
   }
   conn.markReady(deviceId);
   ctx.onAuthenticated(conn);
-  conn.send({ t: 'welcome', deviceId, iceServers: ctx.opts.iceServers });
+  // Only now, after the signed challenge, does a device get a TURN credential: it names this device and
+  // expires, and a reconnect (which every long-lived device does sooner or later) brings a fresh one.
+  const turn = turnIceServers(ctx.opts.turn, deviceId, ctx.opts.now());
+  if (turn.length > 0) ctx.counters.turnCredentialsIssued++;
+  const policy = ctx.opts.iceTransportPolicy === 'relay' ? { iceTransportPolicy: 'relay' as const } : {};
+  conn.send({ t: 'welcome', deviceId, iceServers: [...ctx.opts.iceServers, ...turn], ...policy });
 }
 
-function handleAuthenticated(ctx: RelayContext, conn: Connection, self: string, frame: ClientFrame): void {
+async function handleAuthenticated(
+  ctx: RelayContext,
+  conn: Connection,
+  self: string,
+  frame: ClientFrame,
+): Promise<void> {
   const now = ctx.opts.now();
   switch (frame.t) {
     case 'hello':
@@ -111,6 +125,9 @@ function handleAuthenticated(ctx: RelayContext, conn: Connection, self: string, 
     case 'send': {
       const to = ctx.devices.get(frame.to);
       if (!to?.isOpen) {
+        // Not here: maybe on another relay process. Awaited so this connection's frames stay in order.
+        const msg = { from: self, to: frame.to, payload: frame.payload, ts: now };
+        if (ctx.cluster && (await ctx.cluster.route(msg))) return;
         ctx.counters.reject('recipient-offline');
         conn.error('recipient-offline', 'the recipient is not connected', { to: frame.to, ref: frame.ref });
         return;
@@ -120,7 +137,11 @@ function handleAuthenticated(ctx: RelayContext, conn: Connection, self: string, 
       return;
     }
     case 'pair-open': {
-      const opened = ctx.pairing.open(conn, now);
+      const previous = ctx.pairing.handleOf(conn);
+      const opened = ctx.cluster
+        ? await openClusterHandle(ctx, ctx.cluster, conn, now)
+        : ctx.pairing.open(conn, now);
+      if (previous !== undefined) void ctx.cluster?.releaseHandle(previous);
       if (!opened) {
         ctx.counters.reject('pair-limit');
         conn.error('pair-limit', 'no pairing handle is free right now; try again later', {
@@ -133,7 +154,7 @@ function handleAuthenticated(ctx: RelayContext, conn: Connection, self: string, 
     }
     case 'pair-close':
       // Idempotent: closing a handle that already expired or was replaced is not an error.
-      ctx.pairing.close(frame.handle, conn);
+      if (ctx.pairing.close(frame.handle, conn)) void ctx.cluster?.releaseHandle(frame.handle);
       return;
     case 'pair-knock': {
       // Counted per IP before the lookup, so guessing handles costs the same whether it hits or not.
@@ -154,13 +175,15 @@ function handleAuthenticated(ctx: RelayContext, conn: Connection, self: string, 
           ctx.counters.knocksDelivered++;
           return;
         case 'expired':
-          ctx.counters.reject('pair-expired');
-          conn.error('pair-expired', 'this pairing code has expired; ask the camera for a new one', {
-            ref: frame.ref,
-          });
-          return;
-        case 'unknown':
+          return knockExpired(ctx, conn, frame.ref);
+        case 'unknown': {
+          // Not a handle of this relay: another relay process may hold it.
+          const knock = { handle: frame.handle, from: self, payload: frame.payload };
+          const remote = ctx.cluster ? await ctx.cluster.knock(knock) : 'unknown';
+          if (remote === 'sent') return;
+          if (remote === 'expired') return knockExpired(ctx, conn, frame.ref);
           break;
+        }
         default:
           assertNever(found);
       }
@@ -173,4 +196,27 @@ function handleAuthenticated(ctx: RelayContext, conn: Connection, self: string, 
     default:
       assertNever(frame);
   }
+}
+
+function knockExpired(ctx: RelayContext, conn: Connection, ref: number | undefined): void {
+  ctx.counters.reject('pair-expired');
+  conn.error('pair-expired', 'this pairing code has expired; ask the camera for a new one', { ref });
+}
+
+/** Open a handle that no other relay process holds (or held recently); local only while Redis is down. */
+async function openClusterHandle(
+  ctx: RelayContext,
+  cluster: Cluster,
+  conn: Connection,
+  now: number,
+): Promise<{ handle: string; expiresAt: number } | null> {
+  for (let attempt = 0; attempt < 8; attempt++) {
+    const opened = ctx.pairing.open(conn, now);
+    if (!opened) return null;
+    const claim = await cluster.claimHandle(opened.handle, opened.expiresAt);
+    if (claim !== 'taken') return opened;
+    // Taken elsewhere: the next `open` tombstones this one locally and draws another.
+  }
+  ctx.pairing.closeOwner(conn);
+  return null;
 }

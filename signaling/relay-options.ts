@@ -4,10 +4,15 @@
  */
 import type { IceServer } from '../src/shared/protocol.ts';
 import { consoleLogger, type Logger } from './log.ts';
+import type { TurnConfig } from './turn.ts';
 
 export interface RelayOptions {
   /** Handed to devices in `welcome`. Empty by default: never a third party's STUN server. */
   iceServers: IceServer[];
+  /** coturn shared secret and URLs: each authenticated device gets its own short-lived credential in `welcome`. */
+  turn: TurnConfig | null;
+  /** `relay` makes devices use TURN only (for testing TURN, or to hide addresses from peers). */
+  iceTransportPolicy: 'all' | 'relay';
   /** Browser origins allowed besides the relay's own (e.g. a dev server on another port). */
   allowedOrigins: string[];
   maxConnPerIp: number;
@@ -26,10 +31,16 @@ export interface RelayOptions {
   /** Clock, injectable so pairing expiry can be tested without waiting. */
   now: () => number;
   log: Logger;
+  /** Redis shared by several relay processes (`cluster.ts`); null = this process alone. */
+  redisUrl: string | null;
+  /** This process's name in Redis; null = made up at start (host, pid, random). */
+  relayId: string | null;
 }
 
 export const RELAY_DEFAULTS: RelayOptions = {
   iceServers: [],
+  turn: null,
+  iceTransportPolicy: 'all',
   allowedOrigins: [],
   maxConnPerIp: 20,
   rate: 30,
@@ -43,6 +54,8 @@ export const RELAY_DEFAULTS: RelayOptions = {
   maxMalformed: 20,
   now: () => Date.now(),
   log: consoleLogger,
+  redisUrl: null,
+  relayId: null,
 };
 
 export function resolveRelayOptions(partial: Partial<RelayOptions> = {}): RelayOptions {

@@ -11,6 +11,7 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import { newNonce } from '../src/shared/crypto/identity.ts';
 import { CLOSE_CODES, LIMITS, PROTOCOL_VERSION, RELAY_PATH } from '../src/shared/protocol.ts';
+import { joinCluster } from './cluster.ts';
 import { Connection } from './connection.ts';
 import { handleRaw, type RelayContext } from './frames.ts';
 import { KeyCounter, SlidingWindow } from './limits.ts';
@@ -30,6 +31,8 @@ export interface Relay {
   /** Hand over an HTTP upgrade whose path is `RELAY_PATH` (see `isRelayUpgrade`). */
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void;
   stats(): RelayStatsSnapshot;
+  /** Resolves once Redis (if configured) is connected or known to be down; never rejects. */
+  start(): Promise<void>;
   readonly events: EventEmitter<RelayEvents>;
   /** Close every socket with 1001 and resolve once they are all gone. */
   close(reason?: string): Promise<void>;
@@ -54,10 +57,15 @@ export function createRelay(options: Partial<RelayOptions> = {}): Relay {
   const perIp = new KeyCounter();
   let closing = false;
 
+  const devices = new Map<string, Connection>();
+  const pairing = new PairingHandles<Connection>({ ttlMs: opts.pairTtlMs });
+  const cluster = joinCluster(opts, devices, pairing, counters);
+
   const ctx: RelayContext = {
     opts,
-    devices: new Map(),
-    pairing: new PairingHandles<Connection>({ ttlMs: opts.pairTtlMs }),
+    cluster,
+    devices,
+    pairing,
     knocks: new SlidingWindow<string>(opts.knocksPerMinute, 60_000),
     counters,
     onAuthenticated(conn) {
@@ -70,6 +78,7 @@ export function createRelay(options: Partial<RelayOptions> = {}): Relay {
         previous.close(CLOSE_CODES.replaced, 'replaced by a newer connection of this device');
       }
       ctx.devices.set(id, conn);
+      void cluster?.deviceOnline(id);
       counters.authenticatedTotal++;
       events.emit('authenticated');
     },
@@ -150,9 +159,14 @@ export function createRelay(options: Partial<RelayOptions> = {}): Relay {
       conn.state = { kind: 'closed' };
       clearTimeout(conn.authTimer);
       connections.delete(conn);
+      const handle = ctx.pairing.handleOf(conn);
       ctx.pairing.closeOwner(conn);
+      if (handle !== undefined) void cluster?.releaseHandle(handle);
       const id = conn.authenticatedAs;
-      if (id !== undefined && ctx.devices.get(id) === conn) ctx.devices.delete(id);
+      if (id !== undefined && ctx.devices.get(id) === conn) {
+        ctx.devices.delete(id);
+        void cluster?.deviceOffline(id);
+      }
       events.emit('closed', code);
     });
 
@@ -203,6 +217,8 @@ export function createRelay(options: Partial<RelayOptions> = {}): Relay {
     await Promise.all(gone);
     clearTimeout(grace);
     wss.close();
+    // After the sockets, so their presence records are withdrawn before the Redis connection goes.
+    await cluster?.close();
   }
 
   function stats(): RelayStatsSnapshot {
@@ -215,11 +231,14 @@ export function createRelay(options: Partial<RelayOptions> = {}): Relay {
       framesIn: counters.framesIn,
       delivered: counters.delivered,
       knocksDelivered: counters.knocksDelivered,
+      turnCredentialsIssued: counters.turnCredentialsIssued,
       rejects: { ...counters.rejects },
+      cluster: cluster?.stats() ?? null,
     };
   }
 
-  return { handleUpgrade, stats, events, close };
+  const start = async (): Promise<void> => cluster?.start();
+  return { handleUpgrade, stats, start, events, close };
 }
 
 function rawToString(data: RawData): string {

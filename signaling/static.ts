@@ -48,6 +48,16 @@ export function createStaticHandler(distDir: string): RequestHandler {
       res.end('Method Not Allowed\n');
       return;
     }
+    // sirv lists dist/ at start-up and pipes a read stream; a file removed since (a rebuild or
+    // an upgrade under a running relay) makes that stream fail. Answer 404 instead of crashing.
+    res.once('pipe', (source) => {
+      source.once('error', () => {
+        if (!res.headersSent) {
+          res.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-cache' });
+        }
+        res.end(res.headersSent ? undefined : 'Not Found\n');
+      });
+    });
     serve(req, res, () => {
       res.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-cache' });
       res.end('Not Found\n');

@@ -2,6 +2,8 @@
  * Counters for a future /metrics endpoint. Counts only: nothing here can
  * say who talked to whom.
  */
+import type { ClusterStats } from './cluster.ts';
+
 export interface RelayStatsSnapshot {
   /** Sockets open now (authenticated or not). */
   connections: number;
@@ -14,8 +16,12 @@ export interface RelayStatsSnapshot {
   framesIn: number;
   delivered: number;
   knocksDelivered: number;
+  /** TURN credentials handed out in `welcome` frames. */
+  turnCredentialsIssued: number;
   /** Refusals and forced closes, by reason (HTTP refusals, error codes, close reasons). */
   rejects: Record<string, number>;
+  /** Redis link of a relay started with a Redis URL (`cluster.ts`); null when the relay runs alone. */
+  cluster: ClusterStats | null;
 }
 
 export class RelayCounters {
@@ -24,6 +30,7 @@ export class RelayCounters {
   framesIn = 0;
   delivered = 0;
   knocksDelivered = 0;
+  turnCredentialsIssued = 0;
   readonly rejects: Record<string, number> = {};
 
   reject(reason: string): void {

@@ -10,6 +10,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { readFile } from 'node:fs/promises';
+import path from 'node:path';
 import ts from 'typescript';
 import type { Cleanup } from './cleanup.ts';
 
@@ -32,12 +33,48 @@ export function transpileForBrowser(source: string, fileName: string): string {
   }).outputText;
 }
 
-/** `files` maps URL paths (`/floor.html`) to absolute file paths. */
+/**
+ * Bundles one TypeScript entry and everything it imports (the app's own modules,
+ * npm packages such as zod) into a single ES module, in memory, with Vite's
+ * `build` and none of the app's Vite config (no PWA, no minifying). For pages
+ * that must run the app's real code rather than a copy of it.
+ */
+export async function bundleForBrowser(entry: string): Promise<string> {
+  const { build } = await import('vite');
+  const result = await build({
+    configFile: false,
+    logLevel: 'silent',
+    root: path.dirname(entry),
+    build: {
+      write: false,
+      target: 'es2022',
+      minify: false,
+      modulePreload: false,
+      rollupOptions: { input: entry, output: { format: 'es' } },
+    },
+  });
+  const outputs = (Array.isArray(result) ? result : [result]) as {
+    output?: { type: string; isEntry?: boolean; code?: string }[];
+  }[];
+  const chunks = outputs.flatMap((o) => o.output ?? []).filter((c) => c.type === 'chunk');
+  if (chunks.length !== 1 || !chunks[0]?.code)
+    throw new Error(`bundling ${entry} gave ${chunks.length} chunks; a bench page must be one module`);
+  return chunks[0].code;
+}
+
+/**
+ * `files` maps URL paths (`/floor.html`) to absolute file paths; `bundles` maps
+ * URL paths (`/floor-security.js`) to TypeScript entries served bundled.
+ */
 export async function startStaticServer(
   files: ReadonlyMap<string, string>,
   cleanup: Cleanup,
+  bundles: ReadonlyMap<string, string> = new Map(),
 ): Promise<StaticServer> {
   const bodies = new Map<string, { type: string; body: string }>();
+  for (const [urlPath, entry] of bundles) {
+    bodies.set(urlPath, { type: CONTENT_TYPES['.js'] as string, body: await bundleForBrowser(entry) });
+  }
   for (const [urlPath, filePath] of files) {
     const ext = filePath.slice(filePath.lastIndexOf('.'));
     const text = await readFile(filePath, 'utf8');

@@ -2,14 +2,17 @@
 import type { Browser } from '@playwright/test';
 import type { Cleanup } from '../lib/cleanup.ts';
 import type { StaticServer } from '../lib/static-server.ts';
+import type { PhaseSample } from './phases.ts';
 
-export const CONTENDERS = ['floor', 'peerjs', 'doorpeer'] as const;
+export const CONTENDERS = ['floor', 'floor+security', 'peerjs', 'doorpeer'] as const;
 export type ContenderName = (typeof CONTENDERS)[number];
 
 export interface Contender {
   name: ContenderName;
   /** Sets up one fresh connection and returns its time to first frame in ms; leaves things ready for the next. */
   measure(): Promise<number>;
+  /** Per-phase timings of each measured run, where the contender can see inside (Doorpeer). */
+  phases?: PhaseSample[];
 }
 
 export interface ContenderEnv {

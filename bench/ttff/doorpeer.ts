@@ -7,7 +7,7 @@
  *
  * Written against the automation contract in docs/testing.md.
  */
-import { readFile } from 'node:fs/promises';
+import { appendFile, readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import type { Page } from '@playwright/test';
 import { BenchError } from '../lib/errors.ts';
@@ -15,6 +15,7 @@ import { startRelay } from '../lib/relay-process.ts';
 import { transpileForBrowser } from '../lib/static-server.ts';
 import type { SetupContender } from './contender.ts';
 import { call, measureIn, openPage } from './page-calls.ts';
+import { CLEAR_MARKS, READ_MARKS, phaseSample, type PageMark, type PhaseSample } from './phases.ts';
 
 const PROBE_FILE = fileURLToPath(new URL('./pages/doorpeer-probe.ts', import.meta.url));
 /** How long the camera may take to notice that the viewer left (outside the timed part). */
@@ -28,11 +29,34 @@ async function pair(camera: Page, viewer: Page, timeoutMs: number): Promise<void
     await viewer.getByTestId('add-camera').click({ timeout: timeoutMs });
     await viewer.getByTestId('pairing-code-input').fill(code, { timeout: timeoutMs });
     await viewer.getByTestId('pairing-submit').click({ timeout: timeoutMs });
-    await viewer.getByTestId('camera-tile').first().waitFor({ timeout: timeoutMs });
+    await confirmUntilPaired(camera, viewer, timeoutMs);
   } catch (err) {
     throw new BenchError('PAIRING_FAILED', `pairing by typed code failed: ${String(err).split('\n')[0]}`, {
       cause: err,
     });
+  }
+}
+
+/**
+ * A typed code asks both people to compare the short authentication string:
+ * press `pairing-confirm` wherever it shows up until the viewer has its tile.
+ */
+async function confirmUntilPaired(camera: Page, viewer: Page, timeoutMs: number): Promise<void> {
+  const tile = viewer.getByTestId('camera-tile').first();
+  const deadline = Date.now() + timeoutMs;
+  while (!(await tile.isVisible())) {
+    const left = deadline - Date.now();
+    if (left <= 0) throw new BenchError('PAIRING_FAILED', `no camera-tile within ${timeoutMs} ms`);
+    const waits = [
+      tile.waitFor({ timeout: left }).then(() => null),
+      ...[viewer, camera].map((page) => {
+        const confirm = page.getByTestId('pairing-confirm');
+        return confirm.waitFor({ timeout: left }).then(() => confirm);
+      }),
+    ];
+    for (const w of waits) w.catch(() => undefined); // the losers of the race time out later, unheard
+    const confirm = await Promise.race(waits);
+    await confirm?.click({ timeout: left }).catch(() => undefined); // gone already: the other side decided
   }
 }
 
@@ -63,16 +87,28 @@ export const setupDoorpeer: SetupContender = async (env) => {
   const viewer = await openPage(viewerBrowser, `${relay.url}/#/viewer`);
   await pair(camera, viewer, env.timeoutMs);
 
+  const phases: PhaseSample[] = [];
   return {
     name: 'doorpeer',
+    phases,
     async measure() {
       await showViewerList(viewer, env.timeoutMs);
       await waitNoWatchers(camera, SESSION_END_TIMEOUT_MS);
       await call(viewer, probe, env.timeoutMs); // idempotent: installs window.doorpeerProbe once
       await call(viewer, `window.doorpeerProbe.arm(${env.timeoutMs})`, env.timeoutMs);
+      for (const page of [viewer, camera]) await call(page, CLEAR_MARKS, env.timeoutMs);
       await viewer.getByTestId('camera-tile').first().click({ timeout: env.timeoutMs });
       try {
-        return await measureIn(viewer, 'window.doorpeerProbe.result()', env.timeoutMs);
+        const ms = await measureIn(viewer, 'window.doorpeerProbe.result()', env.timeoutMs);
+        const clickEpoch = (await call(viewer, 'window.doorpeerProbe.clickEpoch()', env.timeoutMs)) as number;
+        const marks = {
+          viewer: (await call(viewer, READ_MARKS, env.timeoutMs)) as PageMark[],
+          camera: (await call(camera, READ_MARKS, env.timeoutMs)) as PageMark[],
+        };
+        phases.push(phaseSample(clickEpoch, ms, marks));
+        if (process.env['BENCH_MARKS_DUMP'])
+          await appendFile(process.env['BENCH_MARKS_DUMP'], `${JSON.stringify({ ms, clickEpoch, marks })}\n`);
+        return ms;
       } finally {
         await showViewerList(viewer, env.timeoutMs);
         await waitNoWatchers(camera, SESSION_END_TIMEOUT_MS);

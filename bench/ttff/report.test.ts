@@ -15,14 +15,23 @@ test('medians, p90 and ratios of medians', () => {
     ...base,
     raw: {
       floor: { samples: [200, 100, 300] },
+      'floor+security': { samples: [210, 210, 210] },
       peerjs: { samples: [400, 400, 400] },
       doorpeer: { samples: [250, 250, 250] },
     },
   });
   assert.deepEqual(results.contenders.floor, { samples: [200, 100, 300], median: 200, p90: 280 });
-  assert.deepEqual(results.ratios, { doorpeerVsFloor: 1.25, doorpeerVsPeerjs: 0.63, peerjsVsFloor: 2 });
+  assert.deepEqual(results.ratios, {
+    doorpeerVsFloor: 1.25,
+    doorpeerVsPeerjs: 0.63,
+    peerjsVsFloor: 2,
+    securityVsFloor: 1.05,
+  });
   assert.equal(results.targets.met, true);
-  assert.match(renderMarkdown(results), /\| Doorpeer \/ floor \| 1\.25x \|/);
+  assert.equal(results.targets.securityMet, true);
+  const md = renderMarkdown(results);
+  assert.match(md, /\| Doorpeer \/ floor \| 1\.25x \|/);
+  assert.match(md, /\| floor\+security \/ floor \(`securityVsFloor`\) \| 1\.05x \| below 1\.10x \|/);
 });
 
 test('a contender that failed has an error and no number, and its ratios are null', () => {
@@ -30,6 +39,7 @@ test('a contender that failed has an error and no number, and its ratios are nul
     ...base,
     raw: {
       floor: { samples: [100, 100, 100] },
+      'floor+security': { samples: [], error: { code: 'PAGE_FAILED', message: 'x' } },
       peerjs: { samples: [120, 120, 120] },
       doorpeer: { samples: [], error: { code: 'APP_NOT_BUILT', message: 'run npm run build' } },
     },
@@ -42,6 +52,8 @@ test('a contender that failed has an error and no number, and its ratios are nul
   assert.equal(results.ratios.doorpeerVsPeerjs, null);
   assert.equal(results.ratios.peerjsVsFloor, 1.2);
   assert.equal(results.targets.met, null);
+  assert.equal(results.ratios.securityVsFloor, null);
+  assert.equal(results.targets.securityMet, null);
   const md = renderMarkdown(results);
   assert.match(md, /\| doorpeer \| \*\*error\*\* `APP_NOT_BUILT`/);
   assert.match(md, /Doorpeer \/ floor \| n\/a/);
@@ -50,8 +62,35 @@ test('a contender that failed has an error and no number, and its ratios are nul
 test('targets not met when Doorpeer is slower than PeerJS', () => {
   const results = buildResults({
     ...base,
-    raw: { floor: { samples: [100] }, peerjs: { samples: [110] }, doorpeer: { samples: [120] } },
+    raw: {
+      floor: { samples: [100] },
+      'floor+security': { samples: [110] },
+      peerjs: { samples: [110] },
+      doorpeer: { samples: [120] },
+    },
   });
   assert.equal(results.targets.met, false);
-  assert.match(renderMarkdown(results), /Targets: \*\*not met\*\*/);
+  // 1.10x is not below 1.10x.
+  assert.equal(results.targets.securityMet, false);
+  const md = renderMarkdown(results);
+  assert.match(md, /Targets for Doorpeer: \*\*not met\*\*/);
+  assert.match(md, /Target for the security layer: \*\*not met\*\*/);
+});
+
+test('the Doorpeer breakdown lists its steps by median time', () => {
+  const results = buildResults({
+    ...base,
+    raw: {
+      floor: { samples: [100] },
+      'floor+security': { samples: [105] },
+      peerjs: { samples: [110] },
+      doorpeer: { samples: [120] },
+    },
+    doorpeerPhases: [{ 'viewer:first-frame': 120, 'viewer:local-offer': 30, 'camera:local-answer': 60 }],
+  });
+  assert.deepEqual(
+    results.doorpeerPhases.map((p) => p.phase),
+    ['viewer:local-offer', 'camera:local-answer', 'viewer:first-frame'],
+  );
+  assert.match(renderMarkdown(results), /\| 30\.0 ms \| offer created \| `viewer:local-offer` \|/);
 });

@@ -4,8 +4,12 @@
  * (forged, replayed, stale), are dropped, logged and reported on `refused`.
  * Pairing traffic ('pair' and 'clear' payloads) is handed to `pairing` listeners.
  *
- * Sealing and opening run one at a time per peer: the replay counters only go
- * up, and the order of signaling (watch, offer, candidates) must hold.
+ * Sealing runs one at a time per peer, and so does opening: the replay
+ * counters only go up, and the order of signaling (watch, offer, candidates)
+ * must hold in each direction. The two directions have separate queues (a
+ * channel's send and receive state are separate), so that the camera's answer
+ * is opened while this side is still sealing its own ICE candidates, instead
+ * of waiting behind them on the way to the first frame.
  */
 import { SealedChannel, clearPayload, payloadKind } from '../shared/crypto/seal.ts';
 
@@ -25,7 +29,7 @@ import type { AccessLog } from './access-log.ts';
 import type { PeerBook } from './peer-book.ts';
 import type { RelayClient } from './relay/client.ts';
 import { Emitter } from './util/emitter.ts';
-import { markPhase } from './rtc/peer-link.ts';
+import { PeerLink, markPhase } from './rtc/peer-link.ts';
 
 /** `watch`, `end`, or the signal's type (`offer`, `candidate`, ...), for the TTFF breakdown marks. */
 function messageKind(msg: SessionMessage): string {
@@ -45,8 +49,8 @@ type MessengerEvents = {
 
 export class Messenger extends Emitter<MessengerEvents> {
   private channels = new Map<string, Promise<SealedChannel>>();
-  /** Per-peer queue of seal/open work. */
-  private queues = new Map<string, Promise<unknown>>();
+  /** Per-peer queues of seal work and of open work. */
+  private queues = { seal: new Map<string, Promise<unknown>>(), open: new Map<string, Promise<unknown>>() };
 
   constructor(
     readonly identity: StoredIdentity,
@@ -57,6 +61,11 @@ export class Messenger extends Emitter<MessengerEvents> {
   ) {
     super();
     relay.on('deliver', (from, payload) => void this.onDeliver(from, payload));
+    const offWarm = relay.on('state', (st) => {
+      if (st !== 'online') return;
+      offWarm();
+      this.warmUp();
+    });
     relay.on('relay-error', (f: ErrorFrame) => {
       if (f.code === 'recipient-offline' && f.to) this.emit('offline', f.to);
     });
@@ -81,32 +90,80 @@ export class Messenger extends Emitter<MessengerEvents> {
     return ch;
   }
 
-  private enqueue<T>(deviceId: string, work: () => Promise<T>): Promise<T> {
-    const prev = this.queues.get(deviceId) ?? Promise.resolve();
+  private enqueue<T>(kind: 'seal' | 'open', deviceId: string, work: () => Promise<T>): Promise<T> {
+    const queue = this.queues[kind];
+    const prev = queue.get(deviceId) ?? Promise.resolve();
     const next = prev.then(work, work);
-    this.queues.set(
+    queue.set(
       deviceId,
       next.catch(() => undefined),
     );
     return next;
   }
 
+  /**
+   * Writes the channel's counters, at most one write in flight per peer: a burst
+   * of signaling (offer, answer, a handful of candidates) used to queue one
+   * IndexedDB transaction per message on the critical path of the first frame;
+   * now it writes the first counters at once and the latest ones as soon as that
+   * write is done. Nothing waits for it, as before: the sender skips ahead on
+   * restart, and a lost receiver update only narrows replay protection to the
+   * time window for the last messages.
+   */
   private persist(deviceId: string, ch: SealedChannel): void {
-    // Fire and forget: the sender skips ahead on restart, and a lost receiver update only
-    // narrows replay protection to the time window for the last message.
-    void putCounters(this.db, deviceId, ch.counters).catch(() => undefined);
+    const state = this.writes.get(deviceId);
+    if (state) {
+      state.dirty = ch; // written when the write in flight ends
+      return;
+    }
+    const write = (c: SealedChannel): void => {
+      const entry = { dirty: null as SealedChannel | null };
+      this.writes.set(deviceId, entry);
+      void putCounters(this.db, deviceId, c.counters)
+        .catch(() => undefined)
+        .then(() => {
+          this.writes.delete(deviceId);
+          if (entry.dirty && this.channels.has(deviceId)) write(entry.dirty);
+        });
+    };
+    write(ch);
+  }
+
+  /** Per peer: a counters write is in flight; `dirty` holds a channel whose newer counters wait for it. */
+  private writes = new Map<string, { dirty: SealedChannel | null }>();
+
+  /**
+   * Derives every paired peer's keys ahead of the first message (ECDH, HKDF and
+   * an IndexedDB read and write), and on a viewer makes the first offer, so that
+   * the first tap on a camera after opening the app does not pay for them. Once,
+   * when the relay first says online.
+   */
+  private warmUp(): void {
+    for (const p of this.peers.list()) this.channel(p).catch(() => undefined);
+    this.prepareOffer();
+  }
+
+  /** On a viewer (a device with a paired camera), makes the next live view's offer ahead of the tap. */
+  prepareOffer(): void {
+    if (this.relay.state !== 'online' || !this.peers.list().some((p) => p.role === 'camera')) return;
+    PeerLink.prepareOffer({
+      iceServers: this.relay.iceServers,
+      iceTransportPolicy: this.relay.iceTransportPolicy,
+      certificate: this.identity.certificate,
+    });
   }
 
   /** Seals and sends; false if the peer is not paired or the relay is offline. */
   send(deviceId: string, msg: SessionMessage): Promise<boolean> {
     const peer = this.peers.get(deviceId);
     if (!peer) return Promise.resolve(false);
-    return this.enqueue(deviceId, async () => {
+    const calledAt = performance.now();
+    return this.enqueue('seal', deviceId, async () => {
       const ch = await this.channel(peer);
       const payload = await ch.seal(msg);
       this.persist(deviceId, ch);
       const sent = this.relay.send({ t: 'send', to: deviceId, payload }) !== null;
-      markPhase(`sent-${messageKind(msg)}`);
+      markPhase(`sent-${messageKind(msg)}`, { sealMs: performance.now() - calledAt });
       return sent;
     });
   }
@@ -129,6 +186,7 @@ export class Messenger extends Emitter<MessengerEvents> {
   }
 
   private async onDeliver(from: string, payload: string): Promise<void> {
+    const deliveredAt = performance.now();
     const kind = payloadKind(payload);
     if (kind === 'pair' || kind === 'clear') {
       this.emit('pairing', from, payload);
@@ -136,7 +194,7 @@ export class Messenger extends Emitter<MessengerEvents> {
     }
     const peer = this.peers.get(from);
     if (!peer) return this.refuse(from, 'not-paired');
-    const opened = await this.enqueue(from, async () => {
+    const opened = await this.enqueue('open', from, async () => {
       try {
         const ch = await this.channel(peer);
         const m = await ch.open(payload);
@@ -149,7 +207,7 @@ export class Messenger extends Emitter<MessengerEvents> {
     if (!opened.ok) return this.refuse(from, opened.reason);
     const parsed = parseSessionMessage(opened.m);
     if (!parsed.ok) return this.refuse(from, 'malformed');
-    markPhase(`opened-${messageKind(parsed.msg)}`);
+    markPhase(`opened-${messageKind(parsed.msg)}`, { openMs: performance.now() - deliveredAt });
     // The peer may have been unpaired while we were opening the payload.
     const still = this.peers.get(from);
     if (still) this.emit('message', still, parsed.msg);

@@ -116,6 +116,8 @@ export const WelcomeFrame = z.object({
   deviceId,
   /** ICE servers configured by the relay operator; empty by default (host candidates only). */
   iceServers: z.array(IceServer),
+  /** `relay`: the operator wants media through TURN only. Absent means `all`. */
+  iceTransportPolicy: z.enum(['all', 'relay']).optional(),
 });
 
 /** A payload from another device; `from` is stamped by the relay from the sender's authenticated ID. */

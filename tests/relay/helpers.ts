@@ -33,6 +33,7 @@ export function makeDist(): { dir: string; cleanup(): void } {
 
 export interface TestServer extends RunningServer {
   wsUrl: string;
+  distDir: string;
   /** Stop the server and remove its dist dir. */
   stop(): Promise<void>;
 }
@@ -49,6 +50,7 @@ export async function startTestServer(opts: ServerOptions = {}): Promise<TestSer
   return {
     ...server,
     wsUrl: `ws://127.0.0.1:${server.port}${RELAY_PATH}`,
+    distDir: dist.dir,
     async stop() {
       await server.close();
       dist.cleanup();

@@ -67,3 +67,23 @@ describe('static serving', () => {
     await res.arrayBuffer();
   });
 });
+
+describe('static serving after dist/ changed under a running relay', () => {
+  test('a file removed since start-up fails that one request; the relay keeps serving', async () => {
+    const { rmSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const server = await startTestServer();
+    try {
+      rmSync(join(server.distDir, 'assets', 'index-3f9a1c.js'));
+      const gone = await fetch(`${server.url}/assets/index-3f9a1c.js`)
+        .then(async (r) => `${r.status}:${(await r.text()).length}`)
+        .catch(() => 'aborted');
+      assert.notEqual(gone, '200:19', 'the removed file was not served');
+      const res = await fetch(`${server.url}/`);
+      assert.equal(res.status, 200);
+      assert.equal(await res.text(), INDEX_HTML);
+    } finally {
+      await server.stop();
+    }
+  });
+});

@@ -148,10 +148,10 @@ describe('pairing key and sealing', () => {
     await assert.rejects(crypto.subtle.exportKey('raw', key));
   });
 
-  it('round-trips a pair-request between two keys derived from the same code', async () => {
+  it('round-trips a pair-reveal between two keys derived from the same code', async () => {
     const viewer = await generateIdentity();
     const request = {
-      k: 'pair-request',
+      k: 'pair-reveal',
       card: {
         deviceId: viewer.deviceId,
         name: 'Phone',

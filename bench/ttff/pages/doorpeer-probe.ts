@@ -14,6 +14,8 @@ interface DoorpeerProbe {
   arm(timeoutMs: number): void;
   /** ms from the click to the first decoded frame of `live-video`. */
   result(): Promise<number>;
+  /** The click, as ms since the epoch (`performance.timeOrigin` based), to line up marks from other pages. */
+  clickEpoch(): number | null;
 }
 
 // eslint-disable-next-line @typescript-eslint/no-unused-vars -- merges into the DOM's Window, so it is used
@@ -24,10 +26,12 @@ interface Window {
 (() => {
   if (window.doorpeerProbe) return;
   let outcome: Promise<number> = Promise.reject(new Error('probe was not armed'));
+  let clickEpoch: number | null = null;
   outcome.catch(() => undefined);
 
   function arm(timeoutMs: number): void {
     let clickAt: number | null = null;
+    clickEpoch = null;
     const watched = new WeakSet<HTMLVideoElement>();
     let settle!: { resolve: (ms: number) => void; reject: (err: Error) => void };
     outcome = new Promise<number>((resolve, reject) => (settle = { resolve, reject }));
@@ -37,14 +41,18 @@ interface Window {
       const target = event.target;
       if (clickAt === null && target instanceof Element && target.closest('[data-testid="camera-tile"]')) {
         clickAt = performance.now();
+        clickEpoch = performance.timeOrigin + clickAt;
       }
     };
     const watch = (video: HTMLVideoElement): void => {
       if (watched.has(video)) return;
       watched.add(video);
+      for (const type of ['loadstart', 'loadedmetadata', 'loadeddata', 'playing'])
+        video.addEventListener(type, () => performance.mark(`doorpeer:video-${type}`), { once: true });
       const onFrame = (): void => {
         const at = performance.now();
         // A frame from before the click (a video left over from an earlier view) does not count.
+        performance.mark('doorpeer:video-frame');
         if (clickAt === null) video.requestVideoFrameCallback(onFrame);
         else done(null, at - clickAt);
       };
@@ -76,5 +84,5 @@ interface Window {
     scan();
   }
 
-  window.doorpeerProbe = { arm, result: () => outcome };
+  window.doorpeerProbe = { arm, result: () => outcome, clickEpoch: () => clickEpoch };
 })();

@@ -22,6 +22,9 @@ interface Session extends Watcher {
   link: PeerLink;
 }
 
+/** How long a viewer that asked to watch may take to connect. */
+const CONNECT_TIMEOUT_MS = 20_000;
+
 type StreamerEvents = {
   watchers: [Watcher[]];
   /** A viewer's connection came up (for the optional connect sound). */
@@ -128,6 +131,7 @@ export class CameraStreamer extends Emitter<StreamerEvents> {
       initiator: false,
       stream: this.stream,
       iceServers: this.messenger.relay.iceServers,
+      iceTransportPolicy: this.messenger.relay.iceTransportPolicy,
       certificate: this.identity.certificate,
       pinnedFingerprint: viewer.certFingerprint,
     });
@@ -140,8 +144,14 @@ export class CameraStreamer extends Emitter<StreamerEvents> {
       link,
     };
     this.sessions.set(session, s);
+    // A viewer that asked but never connected (it refused our certificate, or went away)
+    // must not stay on the "being watched" list.
+    const giveUp = setTimeout(() => {
+      if (!s.connected && this.sessions.get(session) === s) this.end(s, 'failed', true);
+    }, CONNECT_TIMEOUT_MS);
     link.on('signal', (data) => void this.messenger.send(viewer.deviceId, { k: 'signal', session, data }));
     link.on('connect', () => {
+      clearTimeout(giveUp);
       s.connected = true;
       s.since = Date.now();
       void this.log.add({ event: 'watch-start', deviceId: viewer.deviceId, name: viewer.name });
@@ -158,6 +168,7 @@ export class CameraStreamer extends Emitter<StreamerEvents> {
       this.emit('security-warning', viewer.deviceId, viewer.name);
     });
     link.on('close', () => {
+      clearTimeout(giveUp);
       if (s.connected) {
         void this.log.add({
           event: 'watch-end',

@@ -34,6 +34,8 @@ export function defaultRelayUrl(loc: Location = location): string {
 export class RelayClient extends Emitter<RelayEvents> {
   state: RelayState = 'connecting';
   iceServers: IceServer[] = [];
+  /** From `welcome`: `relay` when the operator wants media through TURN only. */
+  iceTransportPolicy: RTCIceTransportPolicy = 'all';
   /** Why the relay last closed on us, for the status panel. */
   lastProblem: string | null = null;
   /** Consecutive failed attempts since the last successful authentication. */
@@ -137,6 +139,7 @@ export class RelayClient extends Emitter<RelayEvents> {
       }
       case 'welcome':
         this.iceServers = frame.iceServers;
+        this.iceTransportPolicy = frame.iceTransportPolicy ?? 'all';
         this.attempt = 0;
         this.failures = 0;
         this.lastProblem = null;

@@ -1,10 +1,20 @@
 /**
- * Our small interface over simple-peer: one RTCPeerConnection to one peer,
- * trickle ICE, the persistent certificate, and ICE servers from the relay's
- * configuration only (empty by default: host candidates on the LAN).
- * simple-peer resolves to its prebuilt browser bundle (see vite.config.ts).
+ * One RTCPeerConnection to one peer: trickle ICE, the persistent certificate,
+ * ICE servers from the relay's configuration only (empty by default: host
+ * candidates on the LAN), and the DTLS pin checks. Every SDP and candidate
+ * goes out on `signal` in simple-peer's shapes (`SignalData`), to be sealed.
+ *
+ * Written on the browser's own RTCPeerConnection rather than simple-peer,
+ * because time to first frame is a product target and simple-peer sat on its
+ * critical path: it defers every offer to a zero-delay timer (a Chrome crash
+ * workaround from 2016, simple-peer 9.11.1 `negotiate()`), which on a tap that
+ * has just queued a route render waits behind that render (10-40 ms measured
+ * here, bench/ttff), and it wraps each connection in a Node stream.
+ *
+ * A data channel (pre-negotiated, id 0, never used for data) rides along so
+ * that a peer that goes away is noticed at once: its SCTP association closes
+ * with the page, while ICE would take many seconds to call it failed.
  */
-import SimplePeer from 'simple-peer';
 import type { SignalData } from '../../shared/session.ts';
 import type { IceServer } from '../../shared/protocol.ts';
 import { Emitter } from '../util/emitter.ts';
@@ -23,6 +33,8 @@ export interface PeerLinkOptions {
   /** The camera's stream (camera side only). */
   stream?: MediaStream;
   iceServers: IceServer[];
+  /** `relay` (from the relay's `welcome`) forces media through TURN. */
+  iceTransportPolicy?: RTCIceTransportPolicy;
   certificate: RTCCertificate;
   /** The peer's pinned DTLS fingerprint (from pairing). */
   pinnedFingerprint: string;
@@ -39,49 +51,132 @@ type PeerLinkEvents = {
 };
 
 export class PeerLink extends Emitter<PeerLinkEvents> {
-  private readonly peer: SimplePeer.Instance;
+  private readonly pc: RTCPeerConnection;
+  private readonly channel: RTCDataChannel;
   private closed = false;
-  private readonly pinned: string;
+  private verifying = false;
+  private pinned: string;
+  /** Held links (the spare offer) keep their signals in `outbox` until `start()`. */
+  private held: boolean;
+  private outbox: SignalData[] = [];
+  /** Remote SDP and candidates are applied one at a time, in the order they came. */
+  private remote: Promise<void> = Promise.resolve();
+  /** Local candidates wait until the SDP they belong to has gone out on `signal`. */
+  private pendingCandidates: SignalData[] | null = [];
+  private readonly streams = new Set<string>();
 
-  constructor(opts: PeerLinkOptions) {
+  constructor(opts: PeerLinkOptions, hold = false) {
     super();
+    this.held = hold;
     this.pinned = opts.pinnedFingerprint;
-    this.peer = new SimplePeer({
-      initiator: opts.initiator,
-      trickle: true,
-      stream: opts.stream,
-      config: { iceServers: opts.iceServers, certificates: [opts.certificate] },
-      // The viewer receives only; the camera sends only (talk-back comes later).
-      offerOptions: { offerToReceiveAudio: true, offerToReceiveVideo: true },
+    this.pc = new RTCPeerConnection({
+      iceServers: opts.iceServers,
+      iceTransportPolicy: opts.iceTransportPolicy ?? 'all',
+      // Both ends are this app, which bundles everything on one transport. With the
+      // default ('balanced') the offer gathers candidates for each of its three
+      // m-lines, and every one of them is sealed, relayed and opened while the answer
+      // is on its way: a third of the candidates, and of that work, with max-bundle.
+      bundlePolicy: 'max-bundle',
+      certificates: [opts.certificate],
     });
+    const pc = this.pc;
     markPhase('link-created', { initiator: opts.initiator });
-    this.peer.on('signal', (data: unknown) => {
-      markPhase(`local-${(data as SignalData).type}`);
-      this.emit('signal', data as SignalData);
-    });
-    this.peer.on('stream', (s: MediaStream) => {
+    this.channel = pc.createDataChannel('link', { negotiated: true, id: 0 });
+    this.channel.onclose = () => this.finish();
+
+    const tracks = opts.stream?.getTracks() ?? [];
+    for (const track of tracks) pc.addTrack(track, opts.stream as MediaStream);
+    if (opts.initiator) {
+      // The viewer receives what it does not send (talk-back comes later).
+      for (const kind of ['audio', 'video'] as const)
+        if (!tracks.some((t) => t.kind === kind)) pc.addTransceiver(kind, { direction: 'recvonly' });
+    }
+
+    markPhase('link-ready');
+    pc.onicecandidate = ({ candidate: c }) => {
+      if (!c || this.closed) return; // null: gathering is complete, nothing to send (trickle)
+      const data: SignalData = {
+        type: 'candidate',
+        candidate: { candidate: c.candidate, sdpMLineIndex: c.sdpMLineIndex, sdpMid: c.sdpMid },
+      };
+      if (this.pendingCandidates) this.pendingCandidates.push(data);
+      else this.send(data);
+    };
+    pc.ontrack = ({ streams }) => {
+      const [s] = streams;
+      if (!s || this.streams.has(s.id) || this.closed) return;
+      this.streams.add(s.id);
       markPhase('remote-stream');
       for (const t of s.getTracks())
         t.addEventListener('unmute', () => markPhase(`unmute-${t.kind}`), { once: true });
       this.emit('stream', s);
-    });
-    this.peer.on('connect', () => {
-      markPhase('datachannel-open');
-      void this.verifyTransport();
-    });
-    const pc = this.connection;
-    pc.addEventListener('iceconnectionstatechange', () => markPhase(`ice-${pc.iceConnectionState}`));
-    pc.addEventListener('connectionstatechange', () => markPhase(`pc-${pc.connectionState}`));
-    this.peer.on('close', () => this.finish());
-    this.peer.on('error', (err: Error & { code?: string }) => {
-      this.emit('error', err.code ?? 'ERR_WEBRTC', err.message);
-      this.finish();
-    });
+    };
+    pc.oniceconnectionstatechange = () => {
+      markPhase(`ice-${pc.iceConnectionState}`);
+      if (pc.iceConnectionState === 'failed')
+        this.fail('ERR_ICE_CONNECTION_FAILURE', 'Ice connection failed.');
+    };
+    pc.onconnectionstatechange = () => {
+      markPhase(`pc-${pc.connectionState}`);
+      if (pc.connectionState === 'connected') void this.verifyTransport();
+      else if (pc.connectionState === 'failed') this.fail('ERR_CONNECTION_FAILURE', 'Connection failed.');
+    };
+
+    // The offer goes out at once: no timer, no batching.
+    if (opts.initiator) this.run('ERR_CREATE_OFFER', () => this.describe('offer'));
+  }
+
+  /**
+   * A viewer's link to `opts`' camera: the spare offer made by `prepareOffer` if
+   * it fits (same certificate and ICE configuration, fresh), else a new link.
+   * Its signals wait for `start()`, so attach listeners first.
+   */
+  static open(opts: PeerLinkOptions): PeerLink {
+    const s = spare;
+    spare = null;
+    if (s) clearTimeout(s.expiry);
+    if (s && opts.initiator && !opts.stream && !s.link.closed && s.key === spareKey(opts)) {
+      s.link.pinned = opts.pinnedFingerprint;
+      return s.link;
+    }
+    s?.link.destroy();
+    return new PeerLink(opts, true);
+  }
+
+  /**
+   * Makes the next viewer link ahead of time (peer connection, offer set, ICE
+   * candidates gathered), so that a tap on a camera sends its offer at once
+   * instead of 15-40 ms later (bench/ttff). Nothing leaves the device until the
+   * link is taken by `open` and started; an unused spare is dropped after a
+   * minute, so a viewer left open does not hold sockets, or TURN allocations
+   * made with credentials that may have been replaced, for long.
+   */
+  static prepareOffer(opts: Omit<PeerLinkOptions, 'initiator' | 'stream' | 'pinnedFingerprint'>): void {
+    const full: PeerLinkOptions = { ...opts, initiator: true, pinnedFingerprint: '' };
+    if (spare && !spare.link.closed && spare.key === spareKey(full)) return;
+    spare?.link.destroy();
+    if (spare) clearTimeout(spare.expiry);
+    const link = new PeerLink(full, true);
+    const expiry = setTimeout(() => {
+      if (spare?.link !== link) return;
+      spare = null;
+      link.destroy();
+    }, SPARE_MAX_AGE_MS);
+    spare = { link, key: spareKey(full), expiry };
+  }
+
+  /** Lets a held link's signals go out (the offer and candidates so far, then the rest as they come). */
+  start(): void {
+    if (!this.held) return;
+    this.held = false;
+    const waiting = this.outbox;
+    this.outbox = [];
+    for (const data of waiting) if (!this.closed) this.emit('signal', data);
   }
 
   /** The underlying connection, for stats (e.g. path type, certificate checks). */
   get connection(): RTCPeerConnection {
-    return (this.peer as unknown as { _pc: RTCPeerConnection })._pc;
+    return this.pc;
   }
 
   /** Applies remote signaling, refusing any SDP whose DTLS fingerprint is not the pinned one. */
@@ -93,12 +188,68 @@ export class PeerLink extends Emitter<PeerLinkEvents> {
       this.destroy();
       return;
     }
-    this.peer.signal(data as SimplePeer.SignalData);
+    switch (data.type) {
+      case 'offer':
+      case 'answer': {
+        const { type, sdp } = data;
+        this.run('ERR_SET_REMOTE_DESCRIPTION', async () => {
+          await this.pc.setRemoteDescription({ type, sdp });
+          if (type === 'offer') await this.describe('answer');
+        });
+        return;
+      }
+      case 'candidate': {
+        const init = data.candidate;
+        this.run('ERR_ADD_ICE_CANDIDATE', () =>
+          this.pc.addIceCandidate(init).catch((err: unknown) => {
+            // Like simple-peer: an mDNS (.local) name this browser cannot resolve is skipped, not fatal.
+            if (/\.local\s/.test(init.candidate)) return;
+            throw err;
+          }),
+        );
+        return;
+      }
+      default:
+        // pranswer, rollback, renegotiate, transceiverRequest: a single offer/answer never needs them.
+        return;
+    }
+  }
+
+  /** Creates and sets the local offer or answer, then sends it and the candidates that were waiting for it. */
+  private async describe(type: 'offer' | 'answer'): Promise<void> {
+    const desc = type === 'offer' ? await this.pc.createOffer() : await this.pc.createAnswer();
+    await this.pc.setLocalDescription(desc);
+    if (this.closed) return;
+    const sdp = this.pc.localDescription?.sdp ?? desc.sdp ?? '';
+    this.send({ type, sdp });
+    const waiting = this.pendingCandidates ?? [];
+    this.pendingCandidates = null;
+    for (const c of waiting) this.send(c);
+  }
+
+  private send(data: SignalData): void {
+    markPhase(`local-${data.type}`);
+    if (this.held) this.outbox.push(data);
+    else this.emit('signal', data);
+  }
+
+  /** Queues `step` after the remote signaling before it; a failure ends the link with `code`. */
+  private run(code: string, step: () => Promise<void>): void {
+    this.remote = this.remote.then(async () => {
+      if (this.closed) return;
+      try {
+        await step();
+      } catch (err) {
+        this.fail(code, err instanceof Error ? err.message : String(err));
+      }
+    });
   }
 
   /** After DTLS is up, check the certificate actually presented (belt and braces). */
   private async verifyTransport(): Promise<void> {
-    const fp = await remoteCertificateFingerprint(this.connection).catch(() => null);
+    if (this.verifying) return;
+    this.verifying = true;
+    const fp = await remoteCertificateFingerprint(this.pc).catch(() => null);
     if (this.closed) return;
     if (fp !== this.pinned.toUpperCase()) {
       this.emit('pin-mismatch', 'transport');
@@ -109,21 +260,49 @@ export class PeerLink extends Emitter<PeerLinkEvents> {
     this.emit('connect');
   }
 
-  replaceTrack(oldTrack: MediaStreamTrack, newTrack: MediaStreamTrack, stream: MediaStream): void {
-    if (!this.closed) this.peer.replaceTrack(oldTrack, newTrack, stream);
+  replaceTrack(oldTrack: MediaStreamTrack, newTrack: MediaStreamTrack, _stream: MediaStream): void {
+    if (this.closed) return;
+    const sender = this.pc.getSenders().find((s) => s.track === oldTrack);
+    if (!sender) return;
+    sender.replaceTrack(newTrack).catch((err: unknown) => {
+      this.fail('ERR_REPLACE_TRACK', err instanceof Error ? err.message : String(err));
+    });
   }
 
   destroy(): void {
+    this.finish();
+  }
+
+  private fail(code: string, message: string): void {
     if (this.closed) return;
-    this.peer.destroy();
+    this.emit('error', code, message);
     this.finish();
   }
 
   private finish(): void {
     if (this.closed) return;
     this.closed = true;
+    this.pc.onicecandidate = this.pc.ontrack = null;
+    this.pc.oniceconnectionstatechange = this.pc.onconnectionstatechange = null;
+    this.channel.onclose = null;
+    this.channel.close();
+    this.pc.close();
     this.emit('close');
   }
+}
+
+/** How long a prepared offer may wait for a tap. */
+const SPARE_MAX_AGE_MS = 60_000;
+
+let spare: { link: PeerLink; key: string; expiry: ReturnType<typeof setTimeout> } | null = null;
+
+/** Links with the same certificate and ICE configuration are interchangeable before they start. */
+const certificateIds = new WeakMap<RTCCertificate, number>();
+let lastCertificateId = 0;
+function spareKey(opts: PeerLinkOptions): string {
+  let id = certificateIds.get(opts.certificate);
+  if (id === undefined) certificateIds.set(opts.certificate, (id = ++lastCertificateId));
+  return JSON.stringify([id, opts.iceServers, opts.iceTransportPolicy ?? 'all']);
 }
 
 /** For the breakdown: whether a remote candidate is an mDNS (.local) name, which the receiver must resolve. */

@@ -87,7 +87,7 @@ export function CameraPage() {
     let cancelled = false;
     let opened: MediaStream | null = null;
     setError(null);
-    openCamera({ cameraId: cameraId || undefined, resolution })
+    openCamera({ ...cameraChoice(cameraId), resolution })
       .then(async (s) => {
         if (cancelled) return s.getTracks().forEach((t) => t.stop());
         opened = s;
@@ -189,6 +189,8 @@ export function CameraPage() {
             }}
           >
             <option value="">Default</option>
+            <option value="facing:user">Front camera</option>
+            <option value="facing:environment">Back camera</option>
             {cameras.map((c, i) => (
               <option key={c.deviceId} value={c.deviceId}>
                 {c.label || `Camera ${i + 1}`}
@@ -254,6 +256,13 @@ export function CameraPage() {
       <AccessLogView />
     </main>
   );
+}
+
+/** The select's value: a specific camera's deviceId, or `facing:user` / `facing:environment` (phones). */
+function cameraChoice(value: string): { cameraId?: string; facing?: 'user' | 'environment' } {
+  if (value === 'facing:user') return { facing: 'user' };
+  if (value === 'facing:environment') return { facing: 'environment' };
+  return value ? { cameraId: value } : {};
 }
 
 /** Whoever is watching is shown plainly, so the people in the room know. */

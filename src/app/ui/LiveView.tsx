@@ -1,5 +1,6 @@
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { LiveSession, type LiveState } from '../viewer/live-session.ts';
+import { ConnectionPath } from './ConnectionPath.tsx';
 import { ErrorBox } from './ErrorBox.tsx';
 import { RelayBadge } from './RelayBadge.tsx';
 import { UnpairButton } from './UnpairButton.tsx';
@@ -78,6 +79,7 @@ function Live({ cameraId, name }: { cameraId: string; name: string }) {
       <p class={`conn conn-${state}`} data-testid="connection-state" data-state={state} role="status">
         {STATE_LABEL[state]}
       </p>
+      <ConnectionPath session={session} state={state} />
       <RelayBadge />
       <div class="stage">
         <video ref={video} data-testid="live-video" autoplay playsInline muted={muted} />

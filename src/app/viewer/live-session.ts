@@ -57,7 +57,17 @@ export class LiveSession extends Emitter<LiveEvents> {
         if (p.deviceId === camera.deviceId) this.fail('not-allowed');
       }),
     ];
-    this.connectSoon(0);
+    // The first attempt starts in a microtask, not a timer: the tap that opened the
+    // live view has queued its render and paint, and a zero-delay timer would wait
+    // behind them (several ms of time to first frame, more on a busy device).
+    queueMicrotask(() => {
+      if (!this.link && this.timer === undefined) this.connect();
+    });
+  }
+
+  /** The current peer connection, for its stats (direct or relayed path). */
+  get peerConnection(): RTCPeerConnection | null {
+    return this.link?.connection ?? null;
   }
 
   dispose(): void {
@@ -65,6 +75,8 @@ export class LiveSession extends Emitter<LiveEvents> {
     clearTimeout(this.timer);
     for (const u of this.unsubs) u();
     this.teardown(true);
+    // Back on the camera list, the next tap is likely: have its offer ready.
+    this.messenger.prepareOffer();
   }
 
   /** Start over now (the person pressed retry). */
@@ -102,15 +114,17 @@ export class LiveSession extends Emitter<LiveEvents> {
     markPhase('connect-start');
     const session = randomId();
     this.session = session;
-    const link = new PeerLink({
+    // `watch` goes out before the offer (the relay keeps order on one connection), and
+    // before the peer connection is made, so the camera starts making its own meanwhile.
+    void this.messenger.send(this.camera.deviceId, { k: 'watch', session, name: this.myName });
+    const link = PeerLink.open({
       initiator: true,
       iceServers: this.messenger.relay.iceServers,
+      iceTransportPolicy: this.messenger.relay.iceTransportPolicy,
       certificate: this.identity.certificate,
       pinnedFingerprint: this.camera.certFingerprint,
     });
     this.link = link;
-    // `watch` goes out before the offer: the relay keeps order on one connection.
-    void this.messenger.send(this.camera.deviceId, { k: 'watch', session, name: this.myName });
     link.on(
       'signal',
       (data) => void this.messenger.send(this.camera.deviceId, { k: 'signal', session, data }),
@@ -127,6 +141,8 @@ export class LiveSession extends Emitter<LiveEvents> {
       this.setStream(null);
       this.retry('reconnecting', 'stream-failed');
     });
+    // Listeners are on: now the offer (made ahead of the tap if there was a spare) goes out.
+    link.start();
   }
 
   private retry(state: LiveState, problem: AppErrorCode): void {
