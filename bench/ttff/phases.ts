@@ -65,6 +65,7 @@ export const PHASE_LABELS: Record<string, string> = {
   'viewer:sent-watch': '`watch` sealed and sent',
   'camera:opened-watch': 'camera opened `watch`',
   'camera:link-created': "camera's peer connection made",
+  'camera:link-ready': "camera's tracks added, ready for the offer",
   'viewer:local-offer': 'offer created',
   'viewer:sent-offer': 'offer sealed and sent',
   'camera:opened-offer': 'camera opened the offer (pin checked, applied next)',

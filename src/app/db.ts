@@ -46,6 +46,8 @@ export interface Settings {
   resolution: string;
   connectSound: boolean;
   pairingGuard: GuardState;
+  /** Peers that have not yet acknowledged this device's current certificate fingerprint. */
+  certAnnounce: string[];
 }
 
 export type AccessEvent =
@@ -56,7 +58,8 @@ export type AccessEvent =
   | 'refused'
   | 'pair-failed'
   | 'security-warning'
-  | 'permissions';
+  | 'permissions'
+  | 'cert-rotated';
 
 /** One line of the local access log: who did what, when; refusals with their reason. */
 export interface AccessEntry {
@@ -111,6 +114,13 @@ export async function saveIdentityOnce(db: Db, identity: StoredIdentity): Promis
   if (!existing) await tx.store.put(identity, 'self');
   await tx.done;
   return existing ?? identity;
+}
+
+/** Replaces the stored identity (certificate rotation keeps the keys, so the device ID stays). */
+export async function replaceIdentity(db: Db, identity: StoredIdentity): Promise<void> {
+  const tx = db.transaction('identity', 'readwrite');
+  await tx.store.put(identity, 'self');
+  await tx.done;
 }
 
 export async function listPeers(db: Db): Promise<PairedPeer[]> {

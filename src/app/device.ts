@@ -20,9 +20,10 @@ import { myCard } from './pairing/card.ts';
 import { RelayClient } from './relay/client.ts';
 import { backoffDelay } from './util/emitter.ts';
 import type { GuardState } from './pairing/guard.ts';
-import type { PeerCard } from '../shared/session.ts';
+import { parseNotPairedNotice, type PeerCard, type SessionMessage } from '../shared/session.ts';
+import { openClear, payloadKind } from '../shared/crypto/seal.ts';
 
-const UNPAIR_RETRY_MS = 60_000;
+const PENDING_RETRY_MS = 60_000;
 
 export class Device {
   private constructor(
@@ -35,26 +36,68 @@ export class Device {
     public name: string,
     /** The camera's pairing lockout as it was when the page loaded. */
     readonly guardState: GuardState | undefined,
+    /** Peers still to be told this device's current certificate fingerprint. */
+    private readonly certAnnounce: Set<string>,
   ) {
-    // The other side removed the pairing: remove it here too, at once.
-    messenger.on('message', (from, msg) => {
-      if (msg.k !== 'unpair') return;
-      void log.add({
-        event: 'unpaired',
-        deviceId: from.deviceId,
-        name: from.name,
-        reason: 'by the other device',
-      });
-      void peers.remove(from.deviceId);
+    messenger.on('message', (from, msg) => void this.onMessage(from, msg));
+    // A peer we are unpairing that says it no longer knows us has already forgotten us.
+    messenger.on('pairing', (from, payload) => {
+      const peer = peers.get(from);
+      if (peer?.unpairing && payloadKind(payload) === 'clear' && isNotPairedNotice(payload))
+        void peers.remove(from);
     });
+    // Deliver pending unpairs and certificate announcements whenever the relay is back, and
+    // keep trying (backing off) until acknowledged: the other side may be offline for long.
+    relay.on('state', (s) => s === 'online' && this.retryPending(0));
+    this.retryPending(0);
+  }
+
+  private async onMessage(from: PairedPeer, msg: SessionMessage): Promise<void> {
+    switch (msg.k) {
+      case 'unpair':
+        // The other side removed the pairing: acknowledge, and remove it here too, at once.
+        // An `unpair` from a peer we are unpairing ourselves is its acknowledgement.
+        if (!from.unpairing) {
+          await this.messenger.send(from.deviceId, { k: 'unpair' });
+          await this.log.add({
+            event: 'unpaired',
+            deviceId: from.deviceId,
+            name: from.name,
+            reason: 'by the other device',
+          });
+        }
+        await this.peers.remove(from.deviceId);
+        return;
+      case 'cert':
+        // Sealed and signed by the peer's identity key: its new certificate is really its own.
+        if (from.certFingerprint !== msg.fingerprint) {
+          await this.peers.setCertFingerprint(from.deviceId, msg.fingerprint);
+          await this.log.add({
+            event: 'cert-rotated',
+            deviceId: from.deviceId,
+            name: from.name,
+            reason: 'new certificate pinned',
+          });
+        }
+        await this.messenger.send(from.deviceId, { k: 'cert-ack', fingerprint: msg.fingerprint });
+        return;
+      case 'cert-ack':
+        if (msg.fingerprint !== this.identity.certFingerprint) return;
+        this.certAnnounce.delete(from.deviceId);
+        await setSetting(this.db, 'certAnnounce', [...this.certAnnounce]);
+        return;
+      default:
+        return;
+    }
   }
 
   static async start(): Promise<Device> {
     let db: Db;
     let identity: StoredIdentity;
+    let rotated: boolean;
     try {
       db = await openDoorpeerDb();
-      identity = await loadOrCreateIdentity(db);
+      ({ identity, rotated } = await loadOrCreateIdentity(db));
     } catch (e) {
       throw new AppError('storage-failed', e instanceof Error ? e.message : String(e));
     }
@@ -64,8 +107,13 @@ export class Device {
     const messenger = new Messenger(identity, relay, peers, db, log);
     const name = (await getSetting(db, 'deviceName')) ?? defaultName(identity.deviceId);
     const guardState = await getSetting(db, 'pairingGuard');
+    // After a certificate rotation every paired peer must hear the new fingerprint.
+    const certAnnounce = new Set(
+      rotated ? peers.list().map((p) => p.deviceId) : ((await getSetting(db, 'certAnnounce')) ?? []),
+    );
+    if (rotated) await setSetting(db, 'certAnnounce', [...certAnnounce]);
     relay.start();
-    return new Device(db, identity, peers, relay, messenger, log, name, guardState);
+    return new Device(db, identity, peers, relay, messenger, log, name, guardState, certAnnounce);
   }
 
   card(): PeerCard {
@@ -85,16 +133,21 @@ export class Device {
     await setSetting(this.db, 'deviceName', this.name);
   }
 
-  private unpairTimer: ReturnType<typeof setTimeout> | undefined;
+  private pendingTimer: ReturnType<typeof setTimeout> | undefined;
 
-  private retryUnpairs(attempt: number): void {
-    clearTimeout(this.unpairTimer);
-    const pending = this.peers.unpairing();
-    if (pending.length === 0) return;
-    for (const p of pending) void this.messenger.send(p.deviceId, { k: 'unpair' });
-    this.unpairTimer = setTimeout(
-      () => this.retryUnpairs(attempt + 1),
-      backoffDelay(attempt, 2000, UNPAIR_RETRY_MS),
+  /** Sends what must reach a peer eventually (unpairs, new certificate), until acknowledged. */
+  private retryPending(attempt: number): void {
+    clearTimeout(this.pendingTimer);
+    const unpairs = this.peers.unpairing();
+    for (const id of [...this.certAnnounce]) if (!this.peers.get(id)) this.certAnnounce.delete(id);
+    if (unpairs.length === 0 && this.certAnnounce.size === 0) return;
+    for (const p of unpairs) void this.messenger.send(p.deviceId, { k: 'unpair' });
+    for (const id of this.certAnnounce) {
+      void this.messenger.send(id, { k: 'cert', fingerprint: this.identity.certFingerprint });
+    }
+    this.pendingTimer = setTimeout(
+      () => this.retryPending(attempt + 1),
+      backoffDelay(attempt, 2000, PENDING_RETRY_MS),
     );
   }
 
@@ -111,7 +164,7 @@ export class Device {
     // Revoked here at once; the peer forgets us when the message reaches it (now, or when it is back).
     await this.peers.markUnpairing(deviceId);
     await this.log.add({ event: 'unpaired', deviceId, name: peer.name, reason: 'by this device' });
-    this.retryUnpairs(0);
+    this.retryPending(0);
   }
 }
 
@@ -129,4 +182,12 @@ function defaultName(deviceId: string): string {
             ? 'Linux'
             : 'Device';
   return `${kind} ${deviceId.slice(0, 4).toUpperCase()}`;
+}
+
+function isNotPairedNotice(payload: string): boolean {
+  try {
+    return parseNotPairedNotice(openClear(payload)).ok;
+  } catch {
+    return false;
+  }
 }

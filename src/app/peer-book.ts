@@ -36,6 +36,17 @@ export class PeerBook extends Emitter<{
     return [...this.peers.values()].filter((p) => p.unpairing);
   }
 
+  /** Re-pins a peer's DTLS certificate (only ever from a message sealed and signed by that peer). */
+  async setCertFingerprint(deviceId: string, certFingerprint: string): Promise<PairedPeer | undefined> {
+    const peer = this.peers.get(deviceId);
+    if (!peer) return undefined;
+    const updated = { ...peer, certFingerprint };
+    await putPeer(this.db, updated);
+    this.peers.set(deviceId, updated);
+    this.emit('updated', updated);
+    return updated;
+  }
+
   /** Revoke everything at once and hide the peer; it is removed when it acknowledges. */
   async markUnpairing(deviceId: string): Promise<void> {
     const peer = this.peers.get(deviceId);

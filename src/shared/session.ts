@@ -43,6 +43,7 @@ export const SESSION_END_REASONS = [
 export type SessionEndReason = (typeof SESSION_END_REASONS)[number];
 
 const deviceId = z.string().regex(/^[a-z2-7]{26}$/, 'not a device ID');
+const CertFingerprint = z.string().regex(/^([0-9A-F]{2}:){31}[0-9A-F]{2}$/, 'not a sha-256 fingerprint');
 const Permissions = z.object({ watch: z.boolean(), talk: z.boolean(), manage: z.boolean() });
 
 export const SessionMessage = z.discriminatedUnion('k', [
@@ -65,6 +66,12 @@ export const SessionMessage = z.discriminatedUnion('k', [
       .max(40), // keeps the sealed message within the relay's frame limit
   }),
   z.object({ k: z.literal('manage-denied') }),
+  /**
+   * The sender replaced its DTLS certificate (browsers cap its life at a year). Sealed and
+   * signed with its identity key, so the receiver can re-pin; `cert-ack` confirms.
+   */
+  z.object({ k: z.literal('cert'), fingerprint: CertFingerprint }),
+  z.object({ k: z.literal('cert-ack'), fingerprint: CertFingerprint }),
 ]);
 export type SessionMessage = z.infer<typeof SessionMessage>;
 

@@ -126,7 +126,27 @@ test('unpairing while the camera is offline reaches it when it is back', async (
   await expect(viewerRow(camera, viewerId)).toHaveCount(0);
   await expect(camera.page.getByTestId('pairing-code')).toBeVisible(); // no viewer left: the code shows again
   await expect(logItems(viewer.page, 'unpaired', cameraId)).toHaveCount(1);
+  // The camera acknowledged: the viewer keeps no trace of it (no keys kept for a resend).
+  await expect.poll(() => storedPeerCount(viewer.page)).toBe(0);
 });
+
+/** Paired peers this page still stores, including any waiting for an unpair acknowledgement. */
+function storedPeerCount(page: Page): Promise<number> {
+  return page.evaluate(async () => {
+    const db = await new Promise<IDBDatabase>((resolve, reject) => {
+      const req = indexedDB.open('doorpeer');
+      req.onsuccess = () => resolve(req.result);
+      req.onerror = () => reject(req.error);
+    });
+    const n = await new Promise<number>((resolve, reject) => {
+      const req = db.transaction('peers').objectStore('peers').count();
+      req.onsuccess = () => resolve(req.result);
+      req.onerror = () => reject(req.error);
+    });
+    db.close();
+    return n;
+  });
+}
 
 test('both sides log who watched, when and for how long', async ({ relay, devices }) => {
   const camera = await devices.openCamera(relay);

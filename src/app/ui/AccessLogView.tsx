@@ -11,6 +11,7 @@ const WHAT: Record<AccessEntry['event'], string> = {
   'pair-failed': 'typed a wrong pairing code',
   'security-warning': 'SECURITY WARNING',
   permissions: 'permissions changed',
+  'cert-rotated': 'has a new connection certificate',
 };
 
 function duration(ms: number): string {
