@@ -63,13 +63,6 @@ export default defineConfig(({ command }) => ({
     // The relay on Vite's own server gives `npm run dev` the same one-origin setup as production.
     ...(command === 'serve' ? [doorpeerRelay()] : []),
   ],
-  resolve: {
-    alias: [
-      // simple-peer's source needs Node polyfills (buffer, stream, events); its prebuilt
-      // browser bundle does not. Exact specifier only, so nothing else is rewritten.
-      { find: /^simple-peer$/, replacement: 'simple-peer/simplepeer.min.js' },
-    ],
-  },
   build: {
     target: 'es2022',
   },

@@ -9,7 +9,7 @@ import { z } from 'zod';
 const sessionId = z.string().regex(/^[A-Za-z0-9_-]{8,32}$/, 'not a session ID');
 const b64u = z.string().regex(/^[A-Za-z0-9_-]*$/, 'not base64url');
 
-/** What simple-peer's `signal` event emits: an SDP, a trickled candidate, or a renegotiate/transceiver request. */
+/** One signaling item of a peer link: an SDP, a trickled candidate, or a renegotiate/transceiver request (simple-peer's shapes, kept so the wire format did not change when the link moved to the browser's own RTCPeerConnection). */
 export const SignalData = z.union([
   z.object({ type: z.enum(['offer', 'answer', 'pranswer', 'rollback']), sdp: z.string().max(12000) }),
   z.object({

@@ -149,7 +149,16 @@ export class CameraStreamer extends Emitter<StreamerEvents> {
     const giveUp = setTimeout(() => {
       if (!s.connected && this.sessions.get(session) === s) this.end(s, 'failed', true);
     }, CONNECT_TIMEOUT_MS);
-    link.on('signal', (data) => void this.messenger.send(viewer.deviceId, { k: 'signal', session, data }));
+    // The watcher list (and the page's re-render) waits until the answer is on its way:
+    // rendering first would hold the main thread while the viewer waits for the answer.
+    let listed = false;
+    link.on('signal', (data) => {
+      void this.messenger.send(viewer.deviceId, { k: 'signal', session, data });
+      if (!listed) {
+        listed = true;
+        setTimeout(() => this.sessions.get(session) === s && this.changed(), 0);
+      }
+    });
     link.on('connect', () => {
       clearTimeout(giveUp);
       s.connected = true;
@@ -182,7 +191,6 @@ export class CameraStreamer extends Emitter<StreamerEvents> {
         this.changed();
       }
     });
-    this.changed();
   }
 
   private endFor(viewerId: string, reason: SessionEndReason, notify: boolean): void {

@@ -1,5 +1,6 @@
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { LiveSession, type LiveState } from '../viewer/live-session.ts';
+import { adoptLive } from '../viewer/live-start.ts';
 import { ConnectionPath } from './ConnectionPath.tsx';
 import { ErrorBox } from './ErrorBox.tsx';
 import { RelayBadge } from './RelayBadge.tsx';
@@ -41,7 +42,10 @@ function Live({ cameraId, name }: { cameraId: string; name: string }) {
   const device = useDevice();
   const camera = device.peers.get(cameraId);
   const session = useMemo(
-    () => (camera ? new LiveSession(device.messenger, device.identity, camera, device.name) : null),
+    () =>
+      camera
+        ? (adoptLive(cameraId) ?? new LiveSession(device.messenger, device.identity, camera, device.name))
+        : null,
     [device, cameraId],
   );
   useEffect(() => () => session?.dispose(), [session]);

@@ -1,5 +1,6 @@
 import { useState } from 'preact/hooks';
 import { PairForm } from './PairForm.tsx';
+import { startLive } from '../viewer/live-start.ts';
 import { RelayBadge } from './RelayBadge.tsx';
 import { AccessLogView } from './AccessLogView.tsx';
 import { navigate, useDevice, useSubscribed } from './hooks.ts';
@@ -32,7 +33,11 @@ export function ViewerPage() {
               class="tile"
               data-testid="camera-tile"
               data-camera-id={c.deviceId}
-              onClick={() => navigate(`/viewer/live/${c.deviceId}`)}
+              onClick={() => {
+                // Start signaling now; the live view adopts the session when it renders.
+                startLive(device, c.deviceId);
+                navigate(`/viewer/live/${c.deviceId}`);
+              }}
             >
               <strong>{c.name}</strong>
               <span class="fine">Tap to watch live</span>
