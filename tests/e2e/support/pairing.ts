@@ -110,7 +110,9 @@ export async function pairByCode(camera: Device, viewer: Device): Promise<string
       async () => {
         for (const page of [viewer.page, camera.page]) {
           const confirm = page.getByTestId('pairing-confirm');
-          if (await confirm.isVisible()) await confirm.click().catch(() => undefined);
+          // The button goes away once both sides confirmed; a short click timeout keeps this poll
+          // from waiting on a button that was removed between the check and the click.
+          if (await confirm.isVisible()) await confirm.click({ timeout: 1000 }).catch(() => undefined);
         }
         if ((await newTileIds()).length > 0) return 'paired';
         const errors = await visibleErrorCodes(viewer.page);
