@@ -9,6 +9,7 @@ import {
   assertNever,
   parseClientFrame,
   type ClientFrame,
+  type IceServer,
 } from '../src/shared/protocol.ts';
 import { deviceIdFromSignPublic, verifyRelayChallenge } from '../src/shared/crypto/identity.ts';
 import type { Cluster } from './cluster.ts';
@@ -105,10 +106,15 @@ async function handleHello(
   ctx.onAuthenticated(conn);
   // Only now, after the signed challenge, does a device get a TURN credential: it names this device and
   // expires, and a reconnect (which every long-lived device does sooner or later) brings a fresh one.
+  const policy = ctx.opts.iceTransportPolicy === 'relay' ? { iceTransportPolicy: 'relay' as const } : {};
+  conn.send({ t: 'welcome', deviceId, iceServers: iceServersFor(ctx, deviceId), ...policy });
+}
+
+/** The operator's ICE servers plus, when TURN is configured, a fresh credential for this device. */
+export function iceServersFor(ctx: RelayContext, deviceId: string): IceServer[] {
   const turn = turnIceServers(ctx.opts.turn, deviceId, ctx.opts.now());
   if (turn.length > 0) ctx.counters.turnCredentialsIssued++;
-  const policy = ctx.opts.iceTransportPolicy === 'relay' ? { iceTransportPolicy: 'relay' as const } : {};
-  conn.send({ t: 'welcome', deviceId, iceServers: [...ctx.opts.iceServers, ...turn], ...policy });
+  return [...ctx.opts.iceServers, ...turn];
 }
 
 async function handleAuthenticated(

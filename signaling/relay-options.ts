@@ -11,6 +11,8 @@ export interface RelayOptions {
   iceServers: IceServer[];
   /** coturn shared secret and URLs: each authenticated device gets its own short-lived credential in `welcome`. */
   turn: TurnConfig | null;
+  /** How often connected devices get fresh TURN credentials (default: half the credential lifetime). */
+  turnRefreshMs?: number;
   /** `relay` makes devices use TURN only (for testing TURN, or to hide addresses from peers). */
   iceTransportPolicy: 'all' | 'relay';
   /** Browser origins allowed besides the relay's own (e.g. a dev server on another port). */

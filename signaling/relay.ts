@@ -13,7 +13,7 @@ import { newNonce } from '../src/shared/crypto/identity.ts';
 import { CLOSE_CODES, LIMITS, PROTOCOL_VERSION, RELAY_PATH } from '../src/shared/protocol.ts';
 import { joinCluster } from './cluster.ts';
 import { Connection } from './connection.ts';
-import { handleRaw, type RelayContext } from './frames.ts';
+import { handleRaw, iceServersFor, type RelayContext } from './frames.ts';
 import { KeyCounter, SlidingWindow } from './limits.ts';
 import { isOriginAllowed } from './origin.ts';
 import { PairingHandles } from './pairing-handles.ts';
@@ -108,9 +108,22 @@ export function createRelay(options: Partial<RelayOptions> = {}): Relay {
     ctx.pairing.sweep(now);
     ctx.knocks.sweep(now);
   }, SWEEP_INTERVAL_MS);
+  // TURN credentials expire: devices that stay connected get fresh ones before theirs do.
+  const turnTimer = opts.turn
+    ? setInterval(
+        () => {
+          for (const conn of connections) {
+            const deviceId = conn.deviceId;
+            if (deviceId) conn.send({ t: 'ice-servers', iceServers: iceServersFor(ctx, deviceId) });
+          }
+        },
+        opts.turnRefreshMs ?? (opts.turn.ttlS * 1000) / 2,
+      )
+    : undefined;
   // Timers must not keep a process alive that has nothing else to do.
   pingTimer.unref();
   sweepTimer.unref();
+  turnTimer?.unref();
 
   function refuse(socket: Duplex, status: 403 | 429 | 503, text: string, reason: string): void {
     counters.reject(reason);
@@ -203,6 +216,7 @@ export function createRelay(options: Partial<RelayOptions> = {}): Relay {
     closing = true;
     clearInterval(pingTimer);
     clearInterval(sweepTimer);
+    clearInterval(turnTimer);
     const open = [...connections];
     if (open.length) log.info(`closing ${open.length} connection(s)`);
     const gone = open.map((conn) => new Promise<void>((resolve) => conn.ws.once('close', () => resolve())));

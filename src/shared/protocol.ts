@@ -120,6 +120,15 @@ export const WelcomeFrame = z.object({
   iceTransportPolicy: z.enum(['all', 'relay']).optional(),
 });
 
+/**
+ * Fresh ICE servers for an authenticated connection: TURN credentials expire, so the
+ * relay sends new ones (about every half lifetime) to devices that stay connected.
+ */
+export const IceServersFrame = z.object({
+  t: z.literal('ice-servers'),
+  iceServers: z.array(IceServer),
+});
+
 /** A payload from another device; `from` is stamped by the relay from the sender's authenticated ID. */
 export const DeliverFrame = z.object({
   t: z.literal('deliver'),
@@ -173,6 +182,7 @@ export const ErrorFrame = z.object({
 export const RelayFrame = z.discriminatedUnion('t', [
   ChallengeFrame,
   WelcomeFrame,
+  IceServersFrame,
   DeliverFrame,
   PairOpenedFrame,
   PairKnockDeliverFrame,

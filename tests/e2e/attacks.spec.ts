@@ -13,6 +13,7 @@
  */
 import type { Page } from '@playwright/test';
 import { expect, test } from './support/fixtures.ts';
+import { cameraTile, watch } from './support/watch.ts';
 import { gotoRoute, type Device, type Devices } from './support/devices.ts';
 import { pairByCode, readPairingCode, submitPairingCode } from './support/pairing.ts';
 import { expectConnectionState, expectError, expectRelayState } from './support/ui.ts';
@@ -44,17 +45,6 @@ import { payloadKind } from '../../src/shared/crypto/framing.ts';
 import { CLOSE_CODES, LIMITS } from '../../src/shared/protocol.ts';
 
 // ------------------------------------------------------------------ helpers
-
-const tile = (page: Page, cameraId: string) =>
-  page.locator(`[data-testid="camera-tile"][data-camera-id="${cameraId}"]`);
-
-/** Tap the camera's tile and wait for live, moving, real video. */
-async function watch(viewer: Device, cameraId: string): Promise<void> {
-  await tile(viewer.page, cameraId).click();
-  await expect(viewer.page).toHaveURL(new RegExp(`#/viewer/live/${cameraId}$`));
-  await expectLiveVideo(viewer.page);
-  await expectConnectionState(viewer.page, 'live');
-}
 
 interface LogMatch {
   event: string;
@@ -245,7 +235,7 @@ test('a payload tampered with on its way to the camera is refused bad-signature 
 
   const flip = flipSealedTo(cameraId, viewerId!);
   mitm.tamper = flip.tamper;
-  await tile(viewer!.page, cameraId).click();
+  await cameraTile(viewer!.page, cameraId).click();
 
   await expectLogged(camera.page, { event: 'refused', reason: 'bad-signature', deviceId: viewerId });
   // Watch and offer at least, and every tampered frame refused (one log entry each).
@@ -288,7 +278,7 @@ test('a relay cannot rewrite the DTLS fingerprint: SDP travels sealed, and chang
   // it can do is change bytes of the sealed payloads that carry the camera's answer.
   const flip = flipSealedTo(viewerId!, cameraId);
   mitm.tamper = flip.tamper;
-  await tile(viewer!.page, cameraId).click();
+  await cameraTile(viewer!.page, cameraId).click();
 
   await expect
     .poll(async () => {
@@ -358,8 +348,8 @@ test('a relay that swaps payloads between two viewers’ sessions is refused for
 
   const swap = swapSealedPairs(cameraId, aId!, bId!);
   mitm.tamper = swap.tamper;
-  await tile(a!.page, cameraId).click();
-  await tile(b!.page, cameraId).click();
+  await cameraTile(a!.page, cameraId).click();
+  await cameraTile(b!.page, cameraId).click();
 
   await expectLogged(camera.page, { event: 'refused', deviceId: aId });
   await expectLogged(camera.page, { event: 'refused', deviceId: bId });
@@ -403,7 +393,7 @@ test('a relay that relabels one viewer’s payloads as another paired viewer’s
 
   const relabel = relabelSender(cameraId, aId!, bId!);
   mitm.tamper = relabel.tamper;
-  await tile(a!.page, cameraId).click();
+  await cameraTile(a!.page, cameraId).click();
 
   await expect
     .poll(async () => {

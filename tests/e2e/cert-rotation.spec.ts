@@ -9,8 +9,7 @@ import { expect, test } from './support/fixtures.ts';
 import { gotoRoute } from './support/devices.ts';
 import { corruptPinnedFingerprint } from './support/attacker.ts';
 import { pairByCode } from './support/pairing.ts';
-import { expectConnectionState } from './support/ui.ts';
-import { expectLiveVideo } from './support/video.ts';
+import { watch } from './support/watch.ts';
 
 /** Puts a fresh certificate expiring in `days` into this page's stored identity; returns its fingerprint. */
 function installCertificate(page: Page, days: number): Promise<string> {
@@ -89,7 +88,5 @@ test('a camera whose certificate nears expiry rotates it, the viewer re-pins the
   expect(pinned).toMatch(/^([0-9A-F]{2}:){31}[0-9A-F]{2}$/);
 
   // Watching works with the new pin (the SDP check and the transport check both pass).
-  await viewer.page.locator(`[data-testid="camera-tile"][data-camera-id="${cameraId}"]`).click();
-  await expectLiveVideo(viewer.page);
-  await expectConnectionState(viewer.page, 'live');
+  await watch(viewer, cameraId);
 });

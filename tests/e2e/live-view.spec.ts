@@ -3,24 +3,12 @@
  * viewer browsers, each its own Chromium process, a real relay, real WebRTC. Every test
  * starts from scratch: fresh relay, fresh devices, pairing by typed code.
  */
-import type { Page } from '@playwright/test';
 import { expect, test } from './support/fixtures.ts';
-import type { Device } from './support/devices.ts';
+import { cameraTile, watch } from './support/watch.ts';
 import { gotoRoute } from './support/devices.ts';
 import { pairByCode } from './support/pairing.ts';
 import { expectConnectionState, expectRelayState } from './support/ui.ts';
 import { expectFramesAdvance, expectLiveVideo } from './support/video.ts';
-
-const tile = (page: Page, cameraId: string) =>
-  page.locator(`[data-testid="camera-tile"][data-camera-id="${cameraId}"]`);
-
-/** Tap the camera's tile and wait for live, moving, real video. */
-async function watch(viewer: Device, cameraId: string): Promise<void> {
-  await tile(viewer.page, cameraId).click();
-  await expect(viewer.page).toHaveURL(new RegExp(`#/viewer/live/${cameraId}$`));
-  await expectLiveVideo(viewer.page);
-  await expectConnectionState(viewer.page, 'live');
-}
 
 test('a paired viewer taps the tile and sees the camera live', async ({ relay, devices }) => {
   const camera = await devices.openCamera(relay, 'person-at-door');
@@ -55,7 +43,7 @@ test('after both pages reload they are still paired and the live view resumes by
   await expect(camera.page.getByTestId('watcher-count')).toHaveText(/\b1\b/);
 
   await gotoRoute(viewer, relay, '#/viewer');
-  await expect(tile(viewer.page, cameraId)).toBeVisible();
+  await expect(cameraTile(viewer.page, cameraId)).toBeVisible();
 });
 
 test('video keeps flowing while the relay restarts, and both pages reconnect to it', async ({
@@ -116,5 +104,5 @@ test('unpairing from the viewer removes the camera there and the viewer on the c
   await expect(camera.page.getByTestId('paired-viewer')).toHaveCount(0);
   await gotoRoute(viewer, relay, '#/viewer');
   await expect(viewer.page.getByTestId('add-camera')).toBeVisible();
-  await expect(tile(viewer.page, cameraId)).toHaveCount(0);
+  await expect(cameraTile(viewer.page, cameraId)).toHaveCount(0);
 });

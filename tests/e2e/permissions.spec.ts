@@ -7,25 +7,17 @@
  */
 import type { Page } from '@playwright/test';
 import { expect, test } from './support/fixtures.ts';
+import { cameraTile, watch } from './support/watch.ts';
 import { gotoRoute, type Device } from './support/devices.ts';
 import { pairByCode } from './support/pairing.ts';
 import { expectConnectionState, expectError } from './support/ui.ts';
-import { expectLiveVideo } from './support/video.ts';
 
-const tile = (page: Page, cameraId: string) =>
-  page.locator(`[data-testid="camera-tile"][data-camera-id="${cameraId}"]`);
 const viewerRow = (camera: Device, viewerId: string) =>
   camera.page.locator(`[data-testid="paired-viewer"][data-device-id="${viewerId}"]`);
 const logItems = (page: Page, event: string, deviceId?: string) =>
   page.locator(
     `[data-testid="access-log-item"][data-event="${event}"]${deviceId ? `[data-device-id="${deviceId}"]` : ''}`,
   );
-
-async function watch(viewer: Device, cameraId: string): Promise<void> {
-  await tile(viewer.page, cameraId).click();
-  await expectLiveVideo(viewer.page);
-  await expectConnectionState(viewer.page, 'live');
-}
 
 /** The viewer's own device ID, as the camera lists it. */
 async function onlyViewerId(camera: Device): Promise<string> {
@@ -87,7 +79,7 @@ test('a viewer with manage changes another viewer’s rights from its phone; one
 
   // The guest watches; the owner, from its live view, revokes the guest's watch.
   await watch(guest, cameraId);
-  await tile(owner.page, cameraId).click();
+  await cameraTile(owner.page, cameraId).click();
   await owner.page.getByTestId('camera-settings').click();
   const guestRemote = owner.page.locator(`[data-testid="remote-viewer"][data-device-id="${guestId}"]`);
   await expect(guestRemote.getByTestId('remote-perm-watch')).toBeChecked();
@@ -115,10 +107,10 @@ test('unpairing while the camera is offline reaches it when it is back', async (
 
   // The camera goes away (its page leaves the app; its storage stays in its browser profile).
   await camera.page.goto('about:blank');
-  await tile(viewer.page, cameraId).click();
+  await cameraTile(viewer.page, cameraId).click();
   await viewer.page.getByTestId('unpair').click();
   await viewer.page.getByTestId('unpair-confirm').click();
-  await expect(tile(viewer.page, cameraId)).toHaveCount(0);
+  await expect(cameraTile(viewer.page, cameraId)).toHaveCount(0);
 
   // The camera comes back: the pending unpair is delivered and acknowledged.
   await gotoRoute(camera, relay, '#/camera');

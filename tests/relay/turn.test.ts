@@ -194,3 +194,34 @@ describe('the relay hands TURN credentials to authenticated devices only', () =>
     }
   });
 });
+
+describe('TURN credentials for devices that stay connected', () => {
+  test('the relay pushes fresh credentials (ice-servers) before the old ones expire', async () => {
+    const clock = fakeClock(1_700_000_000_000);
+    const server = await startTestServer({
+      turn: { secret: 'refresh-secret', urls: ['turn:127.0.0.1:3478'], ttlS: 900 },
+      turnRefreshMs: 50,
+      now: clock.now,
+    });
+    try {
+      const { client, deviceId } = await connectAs(server.wsUrl);
+      const welcome = client.received.find((f) => f.t === 'welcome');
+      assert.ok(welcome?.t === 'welcome');
+      const firstExpiry = Number(welcome.iceServers.at(-1)?.username?.split(':')[0]);
+      clock.advance(450_000);
+      // Pushes made before the clock moved carry the same expiry; wait for one made after.
+      const laterExpiry = (f: { t: string; iceServers?: { username?: string }[] }) =>
+        Number(f.iceServers?.at(-1)?.username?.split(':')[0]) > firstExpiry;
+      const fresh = await client.next('ice-servers', laterExpiry);
+      assert.ok(fresh.t === 'ice-servers');
+      const entry = fresh.iceServers.at(-1);
+      const [expiry, who] = (entry?.username ?? '').split(':');
+      assert.equal(who, deviceId);
+      assert.ok(Number(expiry) > firstExpiry, 'the pushed credential expires later');
+      assert.equal(entry?.credential, turnPassword('refresh-secret', entry?.username ?? ''));
+      await client.close();
+    } finally {
+      await server.stop();
+    }
+  });
+});

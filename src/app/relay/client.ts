@@ -145,6 +145,10 @@ export class RelayClient extends Emitter<RelayEvents> {
         this.lastProblem = null;
         this.setState('online');
         return;
+      case 'ice-servers':
+        // Fresh TURN credentials; connections made from now on use them.
+        this.iceServers = frame.iceServers;
+        return;
       case 'deliver':
         this.emit('deliver', frame.from, frame.payload);
         return;
