@@ -31,6 +31,9 @@ export function defaultRelayUrl(loc: Location = location): string {
   return `${scheme}//${loc.host}${RELAY_PATH}`;
 }
 
+/** From opening the socket to the relay's `welcome`. */
+const HANDSHAKE_TIMEOUT_MS = 5000;
+
 export class RelayClient extends Emitter<RelayEvents> {
   state: RelayState = 'connecting';
   iceServers: IceServer[] = [];
@@ -43,6 +46,7 @@ export class RelayClient extends Emitter<RelayEvents> {
   private ws: WebSocket | null = null;
   private attempt = 0;
   private timer: ReturnType<typeof setTimeout> | undefined;
+  private handshakeTimer: ReturnType<typeof setTimeout> | undefined;
   private nextRef = 1;
   private stopped = false;
 
@@ -62,6 +66,7 @@ export class RelayClient extends Emitter<RelayEvents> {
   stop(): void {
     this.stopped = true;
     clearTimeout(this.timer);
+    clearTimeout(this.handshakeTimer);
     this.ws?.close(1000, 'stopped');
     this.ws = null;
   }
@@ -99,6 +104,16 @@ export class RelayClient extends Emitter<RelayEvents> {
       return;
     }
     this.ws = ws;
+    // A relay that accepts the socket but never completes the handshake (or a connection that
+    // stalls on the way) must not leave the device waiting: give up and reconnect.
+    clearTimeout(this.handshakeTimer);
+    this.handshakeTimer = setTimeout(() => {
+      if (this.ws !== ws || this.state === 'online') return;
+      this.lastProblem = 'the relay did not answer in time';
+      ws.close();
+      // A socket still connecting may take long to report its close: move on now.
+      ws.onclose?.(new CloseEvent('close', { code: 4000 }));
+    }, HANDSHAKE_TIMEOUT_MS);
     ws.onmessage = (ev) => {
       if (typeof ev.data !== 'string') return;
       const parsed = parseRelayFrame(ev.data);
@@ -138,6 +153,7 @@ export class RelayClient extends Emitter<RelayEvents> {
         return;
       }
       case 'welcome':
+        clearTimeout(this.handshakeTimer);
         this.iceServers = frame.iceServers;
         this.iceTransportPolicy = frame.iceTransportPolicy ?? 'all';
         this.attempt = 0;
