@@ -15,7 +15,7 @@ import type { Page } from '@playwright/test';
 import { expect, test } from './support/fixtures.ts';
 import { cameraTile, watch } from './support/watch.ts';
 import { gotoRoute, type Device, type Devices } from './support/devices.ts';
-import { pairByCode, readPairingCode, submitPairingCode } from './support/pairing.ts';
+import { pairByCode, pairedCameraAndViewer, readPairingCode, submitPairingCode } from './support/pairing.ts';
 import { expectConnectionState, expectError, expectRelayState } from './support/ui.ts';
 import { expectFramesAdvance, expectLiveVideo } from './support/video.ts';
 import {
@@ -138,9 +138,7 @@ test('a stranger who knows the camera ID and public keys asks to watch: refused 
   relay,
   devices,
 }) => {
-  const camera = await devices.openCamera(relay);
-  const viewer = await devices.openViewer(relay);
-  const cameraId = await pairByCode(camera, viewer);
+  const { camera, viewer, cameraId } = await pairedCameraAndViewer(devices, relay);
   // Public keys are not secret: assume the stranger has them (e.g. from a paired phone it saw).
   const cameraKeys = await readPublicKeys(camera.page);
   expect(cameraKeys.deviceId).toBe(cameraId);
@@ -172,9 +170,7 @@ test("a stranger claiming a paired viewer's ID (its public key, the stranger's s
   relay,
   devices,
 }) => {
-  const camera = await devices.openCamera(relay);
-  const viewer = await devices.openViewer(relay);
-  const cameraId = await pairByCode(camera, viewer);
+  const { camera, viewer, cameraId } = await pairedCameraAndViewer(devices, relay);
   const viewerKeys = await readPublicKeys(viewer.page);
 
   const result = await Attacker.impersonate(relay.wsUrl, viewerKeys.signPublic);
@@ -306,9 +302,7 @@ test('a wrong pinned DTLS fingerprint: the viewer refuses the camera’s real SD
   relay,
   devices,
 }) => {
-  const camera = await devices.openCamera(relay);
-  const viewer = await devices.openViewer(relay);
-  const cameraId = await pairByCode(camera, viewer);
+  const { camera, viewer, cameraId } = await pairedCameraAndViewer(devices, relay);
   // Control: with the pin as paired, video flows.
   await watch(viewer, cameraId);
 
@@ -421,9 +415,7 @@ test('unticking perm-watch cuts a running stream at once; the viewer’s next tr
   relay,
   devices,
 }) => {
-  const camera = await devices.openCamera(relay);
-  const viewer = await devices.openViewer(relay);
-  const cameraId = await pairByCode(camera, viewer);
+  const { camera, viewer, cameraId } = await pairedCameraAndViewer(devices, relay);
   const viewerId = (await readPublicKeys(viewer.page)).deviceId;
   await watch(viewer, cameraId);
 
@@ -445,9 +437,7 @@ test('a viewer unpaired while its app was closed is refused when it comes back: 
   relay,
   devices,
 }) => {
-  const camera = await devices.openCamera(relay);
-  const viewer = await devices.openViewer(relay);
-  const cameraId = await pairByCode(camera, viewer);
+  const { camera, viewer, cameraId } = await pairedCameraAndViewer(devices, relay);
   const viewerId = (await readPublicKeys(viewer.page)).deviceId;
 
   // Close the app (the browser and its storage stay) and make sure the relay knows it is gone.

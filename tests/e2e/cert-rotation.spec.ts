@@ -8,7 +8,7 @@ import type { Page } from '@playwright/test';
 import { expect, test } from './support/fixtures.ts';
 import { gotoRoute } from './support/devices.ts';
 import { corruptPinnedFingerprint } from './support/attacker.ts';
-import { pairByCode } from './support/pairing.ts';
+import { pairedCameraAndViewer } from './support/pairing.ts';
 import { watch } from './support/watch.ts';
 
 /** Puts a fresh certificate expiring in `days` into this page's stored identity; returns its fingerprint. */
@@ -66,9 +66,7 @@ test('a camera whose certificate nears expiry rotates it, the viewer re-pins the
   relay,
   devices,
 }) => {
-  const camera = await devices.openCamera(relay);
-  const viewer = await devices.openViewer(relay);
-  const cameraId = await pairByCode(camera, viewer);
+  const { camera, viewer, cameraId } = await pairedCameraAndViewer(devices, relay);
 
   // As if they had paired eleven months ago: the camera's certificate (pinned by the viewer) expires in 10 days.
   await gotoRoute(viewer, relay, '#/viewer');

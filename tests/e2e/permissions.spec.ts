@@ -9,7 +9,7 @@ import type { Page } from '@playwright/test';
 import { expect, test } from './support/fixtures.ts';
 import { cameraTile, watch } from './support/watch.ts';
 import { gotoRoute, type Device } from './support/devices.ts';
-import { pairByCode } from './support/pairing.ts';
+import { pairByCode, pairedCameraAndViewer } from './support/pairing.ts';
 import { expectConnectionState, expectError } from './support/ui.ts';
 
 const viewerRow = (camera: Device, viewerId: string) =>
@@ -31,9 +31,7 @@ test('revoking watch cuts the running stream at once, survives a camera reload, 
   relay,
   devices,
 }) => {
-  const camera = await devices.openCamera(relay);
-  const viewer = await devices.openViewer(relay);
-  const cameraId = await pairByCode(camera, viewer);
+  const { camera, viewer, cameraId } = await pairedCameraAndViewer(devices, relay);
   const viewerId = await onlyViewerId(camera);
   await watch(viewer, cameraId);
   await expect(camera.page.getByTestId('watcher-item')).toContainText(/since/);
@@ -100,9 +98,7 @@ test('a viewer with manage changes another viewer’s rights from its phone; one
 });
 
 test('unpairing while the camera is offline reaches it when it is back', async ({ relay, devices }) => {
-  const camera = await devices.openCamera(relay);
-  const viewer = await devices.openViewer(relay);
-  const cameraId = await pairByCode(camera, viewer);
+  const { camera, viewer, cameraId } = await pairedCameraAndViewer(devices, relay);
   const viewerId = await onlyViewerId(camera);
 
   // The camera goes away (its page leaves the app; its storage stays in its browser profile).
@@ -141,9 +137,7 @@ function storedPeerCount(page: Page): Promise<number> {
 }
 
 test('both sides log who watched, when and for how long', async ({ relay, devices }) => {
-  const camera = await devices.openCamera(relay);
-  const viewer = await devices.openViewer(relay);
-  const cameraId = await pairByCode(camera, viewer);
+  const { camera, viewer, cameraId } = await pairedCameraAndViewer(devices, relay);
   const viewerId = await onlyViewerId(camera);
   await watch(viewer, cameraId);
   await expect(logItems(camera.page, 'watch-start', viewerId)).toHaveCount(1);

@@ -9,7 +9,8 @@
  * finds the camera, the secret proves the viewer read the camera's screen.
  */
 import { expect, type Page } from '@playwright/test';
-import { PAIRING_CODE_PATTERN, type Device } from './devices.ts';
+import { PAIRING_CODE_PATTERN, type Device, type Devices } from './devices.ts';
+import type { Relay } from './relay.ts';
 import { expectRelayState, visibleErrorCodes } from './ui.ts';
 
 /** Crockford base32, the alphabet pairing handles (and, we assume, secrets) use. */
@@ -126,4 +127,15 @@ export async function pairByCode(camera: Device, viewer: Device): Promise<string
   const [cameraId] = await newTileIds();
   if (!cameraId) throw new Error('the new camera-tile has no data-camera-id');
   return cameraId;
+}
+
+/** The usual start of a test: a camera (person-at-door) and a viewer, paired by typed code. */
+export async function pairedCameraAndViewer(
+  devices: Devices,
+  relay: Relay,
+): Promise<{ camera: Device; viewer: Device; cameraId: string }> {
+  const camera = await devices.openCamera(relay);
+  const viewer = await devices.openViewer(relay);
+  const cameraId = await pairByCode(camera, viewer);
+  return { camera, viewer, cameraId };
 }
