@@ -21,7 +21,7 @@ import { RelayClient } from './relay/client.ts';
 import { backoffDelay } from './util/emitter.ts';
 import type { GuardState } from './pairing/guard.ts';
 import { parseNotPairedNotice, type PeerCard, type SessionMessage } from '../shared/session.ts';
-import { openClear, payloadKind } from '../shared/crypto/seal.ts';
+import { tryOpenClear } from '../shared/crypto/seal.ts';
 
 const PENDING_RETRY_MS = 60_000;
 
@@ -43,8 +43,7 @@ export class Device {
     // A peer we are unpairing that says it no longer knows us has already forgotten us.
     messenger.on('pairing', (from, payload) => {
       const peer = peers.get(from);
-      if (peer?.unpairing && payloadKind(payload) === 'clear' && isNotPairedNotice(payload))
-        void peers.remove(from);
+      if (peer?.unpairing && parseNotPairedNotice(tryOpenClear(payload)).ok) void peers.remove(from);
     });
     // Deliver pending unpairs and certificate announcements whenever the relay is back, and
     // keep trying (backing off) until acknowledged: the other side may be offline for long.
@@ -182,12 +181,4 @@ function defaultName(deviceId: string): string {
             ? 'Linux'
             : 'Device';
   return `${kind} ${deviceId.slice(0, 4).toUpperCase()}`;
-}
-
-function isNotPairedNotice(payload: string): boolean {
-  try {
-    return parseNotPairedNotice(openClear(payload)).ok;
-  } catch {
-    return false;
-  }
 }

@@ -4,7 +4,7 @@ import { LIMITS } from '../../src/shared/protocol.ts';
 import { parsePairRefusal } from '../../src/shared/session.ts';
 import { fromB64u, toB64u } from '../../src/shared/crypto/b64u.ts';
 import { CryptoError } from '../../src/shared/crypto/errors.ts';
-import { clearPayload, openClear, payloadKind } from '../../src/shared/crypto/framing.ts';
+import { clearPayload, openClear, payloadKind, tryOpenClear } from '../../src/shared/crypto/framing.ts';
 
 const isMalformed = (e: unknown) => e instanceof CryptoError && e.code === 'malformed';
 const withKind = (kind: number, rest: number[] = [9, 9, 9]) => toB64u(Uint8Array.of(kind, ...rest));
@@ -63,5 +63,15 @@ describe('clear payloads', () => {
     for (const p of bad) assert.throws(() => openClear(p), isMalformed, p.slice(0, 20));
     assert.throws(() => clearPayload({ big: 'x'.repeat(LIMITS.maxPayloadChars) }), isMalformed);
     assert.throws(() => clearPayload(undefined), isMalformed);
+  });
+});
+
+describe('tryOpenClear', () => {
+  it('opens a clear message, and gives null for anything else instead of throwing', () => {
+    assert.deepEqual(tryOpenClear(clearPayload({ k: 'not-paired' })), { k: 'not-paired' });
+    assert.equal(tryOpenClear('not base64url!'), null);
+    assert.equal(tryOpenClear(''), null);
+    assert.equal(tryOpenClear(toB64u(Uint8Array.of(0x01, 1, 2, 3))), null, 'a sealed payload is not clear');
+    assert.equal(tryOpenClear(toB64u(Uint8Array.of(0x03, 0x7b))), null, 'clear kind, broken JSON');
   });
 });

@@ -11,7 +11,7 @@ import {
   parseQrPairLink,
   parseTypedCode,
 } from '../../shared/crypto/pairing.ts';
-import { openClear, payloadKind } from '../../shared/crypto/seal.ts';
+import { payloadKind, tryOpenClear } from '../../shared/crypto/seal.ts';
 import { deviceIdFromSignPublic } from '../../shared/crypto/identity.ts';
 import { parsePairMessage, parsePairRefusal, type PeerCard } from '../../shared/session.ts';
 import { AppError } from '../errors.ts';
@@ -144,7 +144,7 @@ export async function pairWithCode(
         if (code.cameraId && from !== code.cameraId) return;
         void (async () => {
           if (payloadKind(payload) === 'clear') {
-            const r = parsePairRefusal(safeOpenClear(payload));
+            const r = parsePairRefusal(tryOpenClear(payload));
             if (r.ok && !camera) done(refusalError(r.msg.code, r.msg.attemptsLeft, r.msg.retryAfterMs));
             return;
           }
@@ -193,12 +193,4 @@ export async function pairWithCode(
       }),
     );
   });
-}
-
-function safeOpenClear(payload: string): unknown {
-  try {
-    return openClear(payload);
-  } catch {
-    return null;
-  }
 }

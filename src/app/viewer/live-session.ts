@@ -4,7 +4,7 @@
  * Media is peer to peer, so a relay outage does not stop a running stream.
  */
 import { parseNotPairedNotice, type SessionMessage } from '../../shared/session.ts';
-import { openClear, payloadKind } from '../../shared/crypto/seal.ts';
+import { tryOpenClear } from '../../shared/crypto/seal.ts';
 import type { PairedPeer, StoredIdentity } from '../db.ts';
 import type { AppErrorCode } from '../errors.ts';
 import type { Messenger } from '../messenger.ts';
@@ -50,8 +50,8 @@ export class LiveSession extends Emitter<LiveEvents> {
       }),
       messenger.on('pairing', (from, payload) => {
         // The camera no longer knows us (revoked while we were away): stop, and say so.
-        if (from !== camera.deviceId || payloadKind(payload) !== 'clear') return;
-        if (parseNotPairedNotice(safeOpenClear(payload)).ok) this.fail('not-allowed');
+        if (from === camera.deviceId && parseNotPairedNotice(tryOpenClear(payload)).ok)
+          this.fail('not-allowed');
       }),
       messenger.peers.on('removed', (p) => {
         if (p.deviceId === camera.deviceId) this.fail('not-allowed');
@@ -186,13 +186,5 @@ export class LiveSession extends Emitter<LiveEvents> {
       case 'unpair':
         return; // not for a viewer's live session (unpair is handled by the app)
     }
-  }
-}
-
-function safeOpenClear(payload: string): unknown {
-  try {
-    return openClear(payload);
-  } catch {
-    return null;
   }
 }

@@ -81,3 +81,13 @@ export function clearPayload(msg: unknown): string {
 export function openClear(payload: string): unknown {
   return parseJsonBytes(payloadBytes(payload, 'clear').subarray(1));
 }
+
+/** `openClear` for callers that only ask "is this a clear message I understand": null instead of throwing. */
+export function tryOpenClear(payload: string): unknown {
+  if (payloadKind(payload) !== 'clear') return null;
+  try {
+    return openClear(payload);
+  } catch {
+    return null;
+  }
+}

@@ -53,7 +53,7 @@ import {
   type Identity,
 } from './identity.ts';
 
-export { payloadKind, clearPayload, openClear, type PayloadKind } from './framing.ts';
+export { payloadKind, clearPayload, openClear, tryOpenClear, type PayloadKind } from './framing.ts';
 export { CryptoError, type CryptoErrorCode } from './errors.ts';
 
 export interface PeerKeys {
