@@ -25,6 +25,10 @@ export default defineConfig({
     // The default `browser` fixture (used by specs that need a single page) runs the same
     // Chromium as the multi-device helpers.
     launchOptions: { executablePath: CHROMIUM_PATH },
+    // Bounded, so that an action or navigation that cannot complete fails with its own
+    // message instead of using up the whole test timeout silently.
+    actionTimeout: 30_000,
+    navigationTimeout: 30_000,
     trace: 'off',
     screenshot: 'only-on-failure',
   },

@@ -69,8 +69,7 @@ export class Device {
         return;
       case 'cert':
         // Sealed and signed by the peer's identity key: its new certificate is really its own.
-        if (from.certFingerprint !== msg.fingerprint) {
-          await this.peers.setCertFingerprint(from.deviceId, msg.fingerprint);
+        if (await this.peers.setCertFingerprint(from.deviceId, msg.fingerprint)) {
           await this.log.add({
             event: 'cert-rotated',
             deviceId: from.deviceId,

@@ -37,14 +37,24 @@ export class PeerBook extends Emitter<{
   }
 
   /** Re-pins a peer's DTLS certificate (only ever from a message sealed and signed by that peer). */
-  async setCertFingerprint(deviceId: string, certFingerprint: string): Promise<PairedPeer | undefined> {
+  /**
+   * Pin `certFingerprint` for the peer. Checked and set in memory before the write, so
+   * two announcements of the same certificate handled at once change it (and report a
+   * change) only once. Resolves to whether the pin changed.
+   */
+  async setCertFingerprint(deviceId: string, certFingerprint: string): Promise<boolean> {
     const peer = this.peers.get(deviceId);
-    if (!peer) return undefined;
+    if (!peer || peer.certFingerprint === certFingerprint) return false;
     const updated = { ...peer, certFingerprint };
-    await putPeer(this.db, updated);
     this.peers.set(deviceId, updated);
+    try {
+      await putPeer(this.db, updated);
+    } catch (e) {
+      if (this.peers.get(deviceId) === updated) this.peers.set(deviceId, peer);
+      throw e;
+    }
     this.emit('updated', updated);
-    return updated;
+    return true;
   }
 
   /** Revoke everything at once and hide the peer; it is removed when it acknowledges. */
