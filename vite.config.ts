@@ -3,10 +3,11 @@
  * the relay serves. Nothing in the build may point at another host: the app
  * must work from the owner's own deployment alone (DESIGN.md).
  */
-import { defineConfig } from 'vite';
+import { defineConfig, type Plugin } from 'vite';
 import preact from '@preact/preset-vite';
 import { VitePWA } from 'vite-plugin-pwa';
 import { doorpeerRelay } from './signaling/vite-plugin.ts';
+import { prepareDetectionAssets } from './scripts/prepare-models.ts';
 
 /** Kept in step with `scripts/make-icons.ts` and the theme-color meta in index.html. */
 const THEME_COLOR = '#14213d';
@@ -39,9 +40,12 @@ const pwa = VitePWA({
     ],
   },
   workbox: {
-    // App shell only. Anything else (e.g. detection models) is fetched from the relay's origin when used.
+    // App shell only. The detection models and WASM (`/detection/`, about 32 MB) are not
+    // precached: every viewer would download them for nothing. A camera caches them when it
+    // first loads them (runtime caching below), so a camera that ran once detects offline too.
     // (The plugin adds manifest.webmanifest itself.)
     globPatterns: ['**/*.{js,css,html,svg,png,txt}'],
+    globIgnores: ['detection/**'],
     navigateFallback: 'index.html',
     // `/ws` is the relay's WebSocket endpoint: an HTTP navigation there must reach the relay,
     // never the cached shell. (WebSocket traffic itself never passes through a service worker.)
@@ -51,13 +55,37 @@ const pwa = VitePWA({
     skipWaiting: true,
     clientsClaim: true,
     cleanupOutdatedCaches: true,
-    // No runtime caching: media and signaling are live, and nothing else is fetched.
-    runtimeCaching: [],
+    // The doorbell notification's Answer / Decline buttons (public/ring-actions-sw.js).
+    importScripts: ['ring-actions-sw.js'],
+    // Media and signaling are live and never cached. Detection assets are: their names carry no
+    // hash, so serve the cached copy and refresh it in the background.
+    runtimeCaching: [
+      {
+        urlPattern: ({ url, sameOrigin }) => sameOrigin && url.pathname.startsWith('/detection/'),
+        handler: 'StaleWhileRevalidate',
+        options: { cacheName: 'doorpeer-detection' },
+      },
+    ],
   },
 });
 
+/**
+ * Writes the detection models and WASM into `public/detection/` (scripts/prepare-models.ts)
+ * before every dev server and build, so `npm run dev`, `npm run build`, `npm start`'s
+ * build-if-needed and a fresh clone's `npm test` all have them. Quick when up to date.
+ */
+function detectionAssets(): Plugin {
+  return {
+    name: 'doorpeer-detection-assets',
+    async config() {
+      await prepareDetectionAssets();
+    },
+  };
+}
+
 export default defineConfig(({ command }) => ({
   plugins: [
+    detectionAssets(),
     preact(),
     pwa,
     // The relay on Vite's own server gives `npm run dev` the same one-origin setup as production.
@@ -65,5 +93,10 @@ export default defineConfig(({ command }) => ({
   ],
   build: {
     target: 'es2022',
+  },
+  // The detection worker must be a classic worker: tasks-vision cannot load in a module
+  // worker (google-ai-edge/mediapipe#5479, #5257). See src/app/detection/person.ts.
+  worker: {
+    format: 'iife',
   },
 }));

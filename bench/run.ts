@@ -10,8 +10,11 @@ import { Cleanup } from './lib/cleanup.ts';
 import { BenchError, describeError } from './lib/errors.ts';
 import { ttff } from './ttff/index.ts';
 import { relayCapacity } from './relay-capacity/index.ts';
+import { detection } from './detection/index.ts';
+import { alertLatency } from './detection/alert-latency.ts';
+import { doorbell } from './doorbell/index.ts';
 
-const BENCHMARKS: readonly Benchmark[] = [ttff, relayCapacity];
+const BENCHMARKS: readonly Benchmark[] = [ttff, relayCapacity, detection, alertLatency, doorbell];
 
 function log(message: string): void {
   process.stdout.write(`${message}\n`);

@@ -1,14 +1,19 @@
 /**
  * One device's socket as the relay sees it: its auth state, its limits and
  * typed helpers to send frames. Frame handling itself lives in `frames.ts`.
+ *
+ * The relay holds thousands of these, mostly idle, so a connection keeps only
+ * what it needs: no timer of its own (the relay sweeps auth deadlines and
+ * pings for all sockets at once), no flood window until it first drops a
+ * frame, and no promise unless a frame is waiting on async work.
  */
-import type { WebSocket } from 'ws';
+import { WebSocket } from 'ws';
 import type { RelayErrorCode, RelayFrame } from '../src/shared/protocol.ts';
 import { SlidingWindow, TokenBucket } from './limits.ts';
 
 export type ConnectionState =
   | { kind: 'awaiting-hello'; nonce: string }
-  /** Signature check in flight; later frames wait in the queue behind it. */
+  /** Signature check in flight; later frames wait in `pending` behind it. */
   | { kind: 'verifying' }
   | { kind: 'ready'; deviceId: string }
   | { kind: 'closed' };
@@ -22,37 +27,49 @@ export interface ConnectionLimits {
 
 type ErrorExtras = Partial<Pick<Extract<RelayFrame, { t: 'error' }>, 'ref' | 'to' | 'retryAfterMs'>>;
 
+/**
+ * The relay's `ws` socket class (passed to `WebSocketServer` as its `WebSocket`
+ * option), so event handlers shared by all sockets find the connection as
+ * `this.conn` instead of each socket carrying its own closures.
+ */
+export class RelaySocket extends WebSocket {
+  conn: Connection | undefined = undefined;
+}
+
 let nextSerial = 1;
 
 export class Connection {
-  /** For log lines only; says nothing about the device. */
+  /** For log lines and ping slices only; says nothing about the device. */
   readonly serial = nextSerial++;
   state: ConnectionState;
   /** Cleared when a ping goes out, set again by the pong. */
   alive = true;
   malformedCount = 0;
-  authTimer: NodeJS.Timeout | undefined;
-  /** Frames are handled one at a time, in order, even across the async signature check. */
-  queue: Promise<void> = Promise.resolve();
+  /**
+   * Set while a frame waits on async work (signature check, Redis); later frames chain
+   * behind it so they are handled one at a time, in order. Null otherwise: frames are then
+   * handled synchronously, with no promise per frame.
+   */
+  pending: Promise<void> | null = null;
+  /** The device this socket proved to be; kept after close so cleanup can find its routing entry. */
+  authenticatedAs: string | undefined = undefined;
   readonly #bucket: TokenBucket;
-  readonly #drops: SlidingWindow<0>;
-  readonly #floodDrops: number;
+  #drops: SlidingWindow<0> | undefined = undefined;
+  readonly #limits: ConnectionLimits;
 
   constructor(
-    readonly ws: WebSocket,
+    readonly ws: RelaySocket,
     readonly ip: string,
     nonce: string,
     limits: ConnectionLimits,
     now: number,
+    /** Monotonic ms (performance.now) after which a connection that has not authenticated is closed. */
+    readonly authDeadline: number,
   ) {
     this.state = { kind: 'awaiting-hello', nonce };
     this.#bucket = new TokenBucket(limits.rate, limits.burst, now);
-    this.#drops = new SlidingWindow<0>(limits.floodDrops, limits.floodWindowMs);
-    this.#floodDrops = limits.floodDrops;
+    this.#limits = limits;
   }
-
-  /** The device this socket proved to be; kept after close so cleanup can find its routing entry. */
-  authenticatedAs: string | undefined;
 
   get deviceId(): string | undefined {
     return this.state.kind === 'ready' ? this.state.deviceId : undefined;
@@ -61,11 +78,10 @@ export class Connection {
   markReady(deviceId: string): void {
     this.state = { kind: 'ready', deviceId };
     this.authenticatedAs = deviceId;
-    clearTimeout(this.authTimer);
   }
 
   get isOpen(): boolean {
-    return this.state.kind !== 'closed' && this.ws.readyState === this.ws.OPEN;
+    return this.state.kind !== 'closed' && this.ws.readyState === WebSocket.OPEN;
   }
 
   /** 0 if the frame may be handled, else ms to wait before the next one. */
@@ -75,11 +91,17 @@ export class Connection {
 
   /** Record a dropped frame; true when the connection has been flooding long enough to be cut off. */
   recordDrop(now: number): boolean {
-    return this.#drops.count(0, now) >= this.#floodDrops;
+    this.#drops ??= new SlidingWindow<0>(this.#limits.floodDrops, this.#limits.floodWindowMs);
+    return this.#drops.count(0, now) >= this.#limits.floodDrops;
   }
 
   send(frame: RelayFrame): void {
     if (this.isOpen) this.ws.send(JSON.stringify(frame));
+  }
+
+  /** Send a frame already serialised (the relay's hot `deliver` path, see `hot-frames.ts`). */
+  sendJson(json: string): void {
+    if (this.isOpen) this.ws.send(json);
   }
 
   error(code: RelayErrorCode, message: string, extras: ErrorExtras = {}): void {
@@ -89,13 +111,11 @@ export class Connection {
   close(code: number, reason: string): void {
     if (this.state.kind === 'closed') return;
     this.state = { kind: 'closed' };
-    clearTimeout(this.authTimer);
     this.ws.close(code, reason);
   }
 
   terminate(): void {
     this.state = { kind: 'closed' };
-    clearTimeout(this.authTimer);
     this.ws.terminate();
   }
 }

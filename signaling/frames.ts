@@ -7,13 +7,13 @@ import {
   CLOSE_CODES,
   PROTOCOL_VERSION,
   assertNever,
-  parseClientFrame,
   type ClientFrame,
   type IceServer,
 } from '../src/shared/protocol.ts';
 import { deviceIdFromSignPublic, verifyRelayChallenge } from '../src/shared/crypto/identity.ts';
 import type { Cluster } from './cluster.ts';
 import type { Connection } from './connection.ts';
+import { deliverJson, parseClientFrameFast } from './hot-frames.ts';
 import type { SlidingWindow } from './limits.ts';
 import type { PairingHandles } from './pairing-handles.ts';
 import type { RelayOptions } from './relay-options.ts';
@@ -32,9 +32,14 @@ export interface RelayContext {
   onAuthenticated(conn: Connection): void;
 }
 
-export async function handleRaw(ctx: RelayContext, conn: Connection, raw: string | null): Promise<void> {
+/**
+ * Handle one frame. Synchronous unless the frame needs async work (signature check, Redis):
+ * then the returned promise settles when it is done, and the relay holds this connection's
+ * later frames until then.
+ */
+export function handleRaw(ctx: RelayContext, conn: Connection, raw: string | null): void | Promise<void> {
   if (conn.state.kind === 'closed') return;
-  const parsed = raw === null ? null : parseClientFrame(raw);
+  const parsed = raw === null ? null : parseClientFrameFast(raw);
   if (parsed === null || !parsed.ok) {
     const message = parsed === null ? 'binary frames are not accepted' : parsed.message;
     return handleMalformed(ctx, conn, raw, message);
@@ -117,12 +122,12 @@ export function iceServersFor(ctx: RelayContext, deviceId: string): IceServer[] 
   return [...ctx.opts.iceServers, ...turn];
 }
 
-async function handleAuthenticated(
+function handleAuthenticated(
   ctx: RelayContext,
   conn: Connection,
   self: string,
   frame: ClientFrame,
-): Promise<void> {
+): void | Promise<void> {
   const now = ctx.opts.now();
   switch (frame.t) {
     case 'hello':
@@ -130,78 +135,97 @@ async function handleAuthenticated(
       return;
     case 'send': {
       const to = ctx.devices.get(frame.to);
-      if (!to?.isOpen) {
-        // Not here: maybe on another relay process. Awaited so this connection's frames stay in order.
-        const msg = { from: self, to: frame.to, payload: frame.payload, ts: now };
-        if (ctx.cluster && (await ctx.cluster.route(msg))) return;
-        ctx.counters.reject('recipient-offline');
-        conn.error('recipient-offline', 'the recipient is not connected', { to: frame.to, ref: frame.ref });
-        return;
-      }
-      to.send({ t: 'deliver', from: self, payload: frame.payload, ts: now });
+      if (!to?.isOpen) return sendElsewhere(ctx, conn, self, frame, now);
+      // The payload string goes out as it came in: validated, never re-encoded.
+      to.sendJson(deliverJson(self, frame.payload, now));
       ctx.counters.delivered++;
       return;
     }
-    case 'pair-open': {
-      const previous = ctx.pairing.handleOf(conn);
-      const opened = ctx.cluster
-        ? await openClusterHandle(ctx, ctx.cluster, conn, now)
-        : ctx.pairing.open(conn, now);
-      if (previous !== undefined) void ctx.cluster?.releaseHandle(previous);
-      if (!opened) {
-        ctx.counters.reject('pair-limit');
-        conn.error('pair-limit', 'no pairing handle is free right now; try again later', {
-          retryAfterMs: 60_000,
-        });
-        return;
-      }
-      conn.send({ t: 'pair-opened', handle: opened.handle, expiresAt: opened.expiresAt });
-      return;
-    }
+    case 'pair-open':
+      return pairOpen(ctx, conn, now);
     case 'pair-close':
       // Idempotent: closing a handle that already expired or was replaced is not an error.
       if (ctx.pairing.close(frame.handle, conn)) void ctx.cluster?.releaseHandle(frame.handle);
       return;
-    case 'pair-knock': {
-      // Counted per IP before the lookup, so guessing handles costs the same whether it hits or not.
-      const wait = ctx.knocks.hit(conn.ip, now);
-      if (wait > 0) {
-        ctx.counters.reject('pair-limit');
-        conn.error('pair-limit', 'too many pairing attempts; wait before trying again', {
-          retryAfterMs: wait,
-          ref: frame.ref,
-        });
-        return;
-      }
-      const found = ctx.pairing.lookup(frame.handle, now);
-      switch (found.state) {
-        case 'live':
-          if (!found.owner.isOpen) break;
-          found.owner.send({ t: 'pair-knocked', handle: frame.handle, from: self, payload: frame.payload });
-          ctx.counters.knocksDelivered++;
-          return;
-        case 'expired':
-          return knockExpired(ctx, conn, frame.ref);
-        case 'unknown': {
-          // Not a handle of this relay: another relay process may hold it.
-          const knock = { handle: frame.handle, from: self, payload: frame.payload };
-          const remote = ctx.cluster ? await ctx.cluster.knock(knock) : 'unknown';
-          if (remote === 'sent') return;
-          if (remote === 'expired') return knockExpired(ctx, conn, frame.ref);
-          break;
-        }
-        default:
-          assertNever(found);
-      }
-      ctx.counters.reject('pair-unknown');
-      conn.error('pair-unknown', 'no camera holds this pairing code; check it and try again', {
-        ref: frame.ref,
-      });
-      return;
-    }
+    case 'pair-knock':
+      return pairKnock(ctx, conn, self, frame, now);
     default:
       assertNever(frame);
   }
+}
+
+/** The recipient is not on this relay: maybe on another relay process, else `recipient-offline`. */
+async function sendElsewhere(
+  ctx: RelayContext,
+  conn: Connection,
+  self: string,
+  frame: Extract<ClientFrame, { t: 'send' }>,
+  now: number,
+): Promise<void> {
+  // Awaited (the relay holds this connection's later frames meanwhile) so its frames stay in order.
+  const msg = { from: self, to: frame.to, payload: frame.payload, ts: now };
+  if (ctx.cluster && (await ctx.cluster.route(msg))) return;
+  ctx.counters.reject('recipient-offline');
+  conn.error('recipient-offline', 'the recipient is not connected', { to: frame.to, ref: frame.ref });
+}
+
+async function pairOpen(ctx: RelayContext, conn: Connection, now: number): Promise<void> {
+  const previous = ctx.pairing.handleOf(conn);
+  const opened = ctx.cluster
+    ? await openClusterHandle(ctx, ctx.cluster, conn, now)
+    : ctx.pairing.open(conn, now);
+  if (previous !== undefined) void ctx.cluster?.releaseHandle(previous);
+  if (!opened) {
+    ctx.counters.reject('pair-limit');
+    conn.error('pair-limit', 'no pairing handle is free right now; try again later', {
+      retryAfterMs: 60_000,
+    });
+    return;
+  }
+  conn.send({ t: 'pair-opened', handle: opened.handle, expiresAt: opened.expiresAt });
+}
+
+async function pairKnock(
+  ctx: RelayContext,
+  conn: Connection,
+  self: string,
+  frame: Extract<ClientFrame, { t: 'pair-knock' }>,
+  now: number,
+): Promise<void> {
+  // Counted per IP before the lookup, so guessing handles costs the same whether it hits or not.
+  const wait = ctx.knocks.hit(conn.ip, now);
+  if (wait > 0) {
+    ctx.counters.reject('pair-limit');
+    conn.error('pair-limit', 'too many pairing attempts; wait before trying again', {
+      retryAfterMs: wait,
+      ref: frame.ref,
+    });
+    return;
+  }
+  const found = ctx.pairing.lookup(frame.handle, now);
+  switch (found.state) {
+    case 'live':
+      if (!found.owner.isOpen) break;
+      found.owner.send({ t: 'pair-knocked', handle: frame.handle, from: self, payload: frame.payload });
+      ctx.counters.knocksDelivered++;
+      return;
+    case 'expired':
+      return knockExpired(ctx, conn, frame.ref);
+    case 'unknown': {
+      // Not a handle of this relay: another relay process may hold it.
+      const knock = { handle: frame.handle, from: self, payload: frame.payload };
+      const remote = ctx.cluster ? await ctx.cluster.knock(knock) : 'unknown';
+      if (remote === 'sent') return;
+      if (remote === 'expired') return knockExpired(ctx, conn, frame.ref);
+      break;
+    }
+    default:
+      assertNever(found);
+  }
+  ctx.counters.reject('pair-unknown');
+  conn.error('pair-unknown', 'no camera holds this pairing code; check it and try again', {
+    ref: frame.ref,
+  });
 }
 
 function knockExpired(ctx: RelayContext, conn: Connection, ref: number | undefined): void {

@@ -7,12 +7,13 @@
  */
 import { EventEmitter } from 'node:events';
 import type { IncomingMessage } from 'node:http';
+import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import { newNonce } from '../src/shared/crypto/identity.ts';
 import { CLOSE_CODES, LIMITS, PROTOCOL_VERSION, RELAY_PATH } from '../src/shared/protocol.ts';
 import { joinCluster } from './cluster.ts';
-import { Connection } from './connection.ts';
+import { Connection, RelaySocket } from './connection.ts';
 import { handleRaw, iceServersFor, type RelayContext } from './frames.ts';
 import { KeyCounter, SlidingWindow } from './limits.ts';
 import { isOriginAllowed } from './origin.ts';
@@ -41,6 +42,11 @@ export interface Relay {
 /** After asking sockets to close, how long to wait for their close handshake before cutting them. */
 const CLOSE_GRACE_MS = 3_000;
 const SWEEP_INTERVAL_MS = 60_000;
+/**
+ * Pings go out in this many slices spread over `pingIntervalMs` rather than to every socket
+ * at once, which with thousands of sockets stalled the event loop (and every message) for tens of ms.
+ */
+const PING_SLICES = 16;
 
 export function isRelayUpgrade(req: IncomingMessage): boolean {
   const url = req.url ?? '';
@@ -77,6 +83,7 @@ export function createRelay(options: Partial<RelayOptions> = {}): Relay {
         counters.reject('replaced');
         previous.close(CLOSE_CODES.replaced, 'replaced by a newer connection of this device');
       }
+      awaitingAuth.delete(conn);
       ctx.devices.set(id, conn);
       void cluster?.deviceOnline(id);
       counters.authenticatedTotal++;
@@ -85,24 +92,50 @@ export function createRelay(options: Partial<RelayOptions> = {}): Relay {
   };
 
   // Per-message deflate stays off: compression of attacker-chosen data costs memory and CPU for nothing here.
+  // UTF-8 validation stays on (ws closes 1007 on invalid text): it is native and cheap next to a syscall.
   const wss = new WebSocketServer({
     noServer: true,
     maxPayload: LIMITS.maxFrameBytes,
     perMessageDeflate: false,
     clientTracking: false,
+    WebSocket: RelaySocket,
   });
 
-  const pingTimer = setInterval(() => {
-    for (const conn of connections) {
-      if (!conn.alive) {
-        counters.reject('dead-peer');
-        conn.terminate();
-        continue;
+  // Connections that have not proved their key yet, checked against their deadline by one timer.
+  const awaitingAuth = new Set<Connection>();
+  const authTimer = setInterval(
+    () => {
+      const now = performance.now();
+      for (const conn of awaitingAuth) {
+        // Insertion order is deadline order (same timeout for all), so the rest are not due either.
+        if (conn.authDeadline > now) break;
+        awaitingAuth.delete(conn);
+        if (conn.state.kind === 'ready' || conn.state.kind === 'closed') continue;
+        counters.reject('auth-timeout');
+        conn.close(CLOSE_CODES.authTimeout, 'no hello in time');
       }
-      conn.alive = false;
-      conn.ws.ping();
-    }
-  }, opts.pingIntervalMs);
+    },
+    Math.min(1_000, Math.max(10, opts.authTimeoutMs / 10)),
+  );
+
+  let pingSlice = 0;
+  const pingTimer = setInterval(
+    () => {
+      const slice = pingSlice;
+      pingSlice = (pingSlice + 1) % PING_SLICES;
+      for (const conn of connections) {
+        if (conn.serial % PING_SLICES !== slice) continue;
+        if (!conn.alive) {
+          counters.reject('dead-peer');
+          conn.terminate();
+          continue;
+        }
+        conn.alive = false;
+        conn.ws.ping();
+      }
+    },
+    Math.max(1, opts.pingIntervalMs / PING_SLICES),
+  );
   const sweepTimer = setInterval(() => {
     const now = opts.now();
     ctx.pairing.sweep(now);
@@ -121,6 +154,7 @@ export function createRelay(options: Partial<RelayOptions> = {}): Relay {
       )
     : undefined;
   // Timers must not keep a process alive that has nothing else to do.
+  authTimer.unref();
   pingTimer.unref();
   sweepTimer.unref();
   turnTimer?.unref();
@@ -134,55 +168,69 @@ export function createRelay(options: Partial<RelayOptions> = {}): Relay {
     );
   }
 
+  // Shared by every socket (`this` is the socket; ws's typings say WebSocket, but this server makes
+  // only RelaySockets): no closures per connection.
+  function releaseIp(this: Duplex): void {
+    perIp.release(ipOf(this));
+  }
+  function onPong(this: WebSocket): void {
+    const conn = (this as RelaySocket).conn;
+    if (conn) conn.alive = true;
+  }
+  function onWsMessage(this: WebSocket, data: RawData, isBinary: boolean): void {
+    const conn = (this as RelaySocket).conn;
+    if (conn) onMessage(conn, data, isBinary);
+  }
+  // ws closes the socket itself on protocol errors (1009 for oversize frames); just count them.
+  function onWsError(err: Error & { code?: string }): void {
+    counters.reject(err.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH' ? 'too-big' : 'protocol-error');
+  }
+  function onWsClose(this: WebSocket, code: number): void {
+    const conn = (this as RelaySocket).conn;
+    if (!conn) return;
+    conn.state = { kind: 'closed' };
+    awaitingAuth.delete(conn);
+    connections.delete(conn);
+    const handle = ctx.pairing.handleOf(conn);
+    ctx.pairing.closeOwner(conn);
+    if (handle !== undefined) void cluster?.releaseHandle(handle);
+    const id = conn.authenticatedAs;
+    if (id !== undefined && ctx.devices.get(id) === conn) {
+      ctx.devices.delete(id);
+      void cluster?.deviceOffline(id);
+    }
+    events.emit('closed', code);
+  }
+
   function handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
     // A reset mid-handshake must not crash the process.
-    socket.on('error', () => {});
+    socket.on('error', ignore);
     if (closing) return refuse(socket, 503, 'Service Unavailable', 'shutting-down');
     if (!isOriginAllowed(req.headers.origin, req.headers.host, opts.allowedOrigins)) {
       return refuse(socket, 403, 'Forbidden', 'origin');
     }
-    const ip = req.socket.remoteAddress ?? 'unknown';
+    const ip = ipOf(socket);
     if (!perIp.tryAcquire(ip, opts.maxConnPerIp)) return refuse(socket, 429, 'Too Many Requests', 'per-ip');
     // Released when the TCP socket goes, whether or not the handshake succeeded.
-    socket.once('close', () => perIp.release(ip));
-    wss.handleUpgrade(req, socket, head, (ws) => onConnection(ws, ip));
+    socket.on('close', releaseIp);
+    wss.handleUpgrade(req, socket, head, (ws) => {
+      // From here ws handles socket errors itself; one listener fewer on each of thousands of sockets.
+      socket.off('error', ignore);
+      onConnection(ws, ip);
+    });
   }
 
-  function onConnection(ws: WebSocket, ip: string): void {
+  function onConnection(ws: RelaySocket, ip: string): void {
     const nonce = newNonce();
-    const conn = new Connection(ws, ip, nonce, opts, opts.now());
+    const conn = new Connection(ws, ip, nonce, opts, opts.now(), performance.now() + opts.authTimeoutMs);
+    ws.conn = conn;
     connections.add(conn);
+    awaitingAuth.add(conn);
     counters.connectionsTotal++;
-
-    conn.authTimer = setTimeout(() => {
-      if (conn.state.kind === 'ready') return;
-      counters.reject('auth-timeout');
-      conn.close(CLOSE_CODES.authTimeout, 'no hello in time');
-    }, opts.authTimeoutMs);
-
-    ws.on('pong', () => {
-      conn.alive = true;
-    });
-    ws.on('message', (data: RawData, isBinary: boolean) => onMessage(conn, data, isBinary));
-    // ws closes the socket itself on protocol errors (1009 for oversize frames); just count them.
-    ws.on('error', (err: Error & { code?: string }) => {
-      counters.reject(err.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH' ? 'too-big' : 'protocol-error');
-    });
-    ws.on('close', (code: number) => {
-      conn.state = { kind: 'closed' };
-      clearTimeout(conn.authTimer);
-      connections.delete(conn);
-      const handle = ctx.pairing.handleOf(conn);
-      ctx.pairing.closeOwner(conn);
-      if (handle !== undefined) void cluster?.releaseHandle(handle);
-      const id = conn.authenticatedAs;
-      if (id !== undefined && ctx.devices.get(id) === conn) {
-        ctx.devices.delete(id);
-        void cluster?.deviceOffline(id);
-      }
-      events.emit('closed', code);
-    });
-
+    ws.on('pong', onPong);
+    ws.on('message', onWsMessage);
+    ws.on('error', onWsError);
+    ws.on('close', onWsClose);
     conn.send({ t: 'challenge', v: PROTOCOL_VERSION, nonce });
     events.emit('connection');
   }
@@ -202,18 +250,37 @@ export function createRelay(options: Partial<RelayOptions> = {}): Relay {
       return;
     }
     const raw = isBinary ? null : rawToString(data);
-    conn.queue = conn.queue
-      .then(() => handleRaw(ctx, conn, raw))
-      .catch((err: unknown) => {
-        // A bug in frame handling must cost one connection, not the relay.
-        log.warn(`frame handler failed on connection #${conn.serial}: ${(err as Error).name}`);
-        conn.close(1011, 'internal error');
+    // In order, one at a time: behind a frame still waiting on async work, else right now.
+    const pending = conn.pending;
+    const result = pending ? pending.then(() => runFrame(conn, raw)) : runFrame(conn, raw);
+    if (result) {
+      conn.pending = result;
+      void result.then(() => {
+        if (conn.pending === result) conn.pending = null;
       });
+    }
+  }
+
+  /** Handle one frame; never throws or rejects. A promise only if the frame is still in progress. */
+  function runFrame(conn: Connection, raw: string | null): Promise<void> | undefined {
+    try {
+      return handleRaw(ctx, conn, raw)?.catch((err: unknown) => frameFailed(conn, err));
+    } catch (err) {
+      frameFailed(conn, err);
+      return undefined;
+    }
+  }
+
+  function frameFailed(conn: Connection, err: unknown): void {
+    // A bug in frame handling must cost one connection, not the relay.
+    log.warn(`frame handler failed on connection #${conn.serial}: ${(err as Error).name}`);
+    conn.close(1011, 'internal error');
   }
 
   async function close(reason = 'relay shutting down'): Promise<void> {
     if (closing) return;
     closing = true;
+    clearInterval(authTimer);
     clearInterval(pingTimer);
     clearInterval(sweepTimer);
     clearInterval(turnTimer);
@@ -223,7 +290,6 @@ export function createRelay(options: Partial<RelayOptions> = {}): Relay {
     for (const conn of open) {
       if (conn.ws.readyState === conn.ws.CLOSED) continue;
       conn.state = { kind: 'closed' };
-      clearTimeout(conn.authTimer);
       conn.ws.close(CLOSE_CODES.goingAway, reason);
     }
     // A peer that never answers the close handshake is cut off rather than holding up shutdown.
@@ -253,6 +319,16 @@ export function createRelay(options: Partial<RelayOptions> = {}): Relay {
 
   const start = async (): Promise<void> => cluster?.start();
   return { handleUpgrade, stats, start, events, close };
+}
+
+function ignore(): void {}
+
+/**
+ * The peer address that per-IP limits count under. Read at upgrade time and again when the socket
+ * closes: Node caches it on the socket the first time, so both reads agree even after the handle is gone.
+ */
+function ipOf(socket: Duplex): string {
+  return (socket as Partial<Socket>).remoteAddress ?? 'unknown';
 }
 
 function rawToString(data: RawData): string {

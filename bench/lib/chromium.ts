@@ -22,12 +22,13 @@ const BASE_FLAGS = [
   '--no-first-run',
 ];
 
-function fakeMediaFlags(): string[] {
+/** The fake camera and microphone; `media` replaces either file (e.g. a tone-burst WAV). */
+function fakeMediaFlags(media: { video?: string; audio?: string } = {}): string[] {
   return [
     '--use-fake-ui-for-media-stream',
     '--use-fake-device-for-media-stream',
-    `--use-file-for-fake-video-capture=${FAKE_VIDEO}`,
-    `--use-file-for-fake-audio-capture=${FAKE_AUDIO}`,
+    `--use-file-for-fake-video-capture=${media.video ?? FAKE_VIDEO}`,
+    `--use-file-for-fake-audio-capture=${media.audio ?? FAKE_AUDIO}`,
   ];
 }
 
@@ -50,14 +51,18 @@ export async function checkBrowserPrerequisites(): Promise<void> {
   }
 }
 
-export async function launchChromium(cleanup: Cleanup, label: string): Promise<Browser> {
+export async function launchChromium(
+  cleanup: Cleanup,
+  label: string,
+  media: { video?: string; audio?: string } = {},
+): Promise<Browser> {
   const browser = await chromium.launch({
     executablePath: CHROMIUM_PATH,
     headless: true,
     // run.ts owns Ctrl-C and SIGTERM: it aborts and runs the cleanup stack, which closes this browser.
     handleSIGINT: false,
     handleSIGTERM: false,
-    args: [...BASE_FLAGS, ...fakeMediaFlags()],
+    args: [...BASE_FLAGS, ...fakeMediaFlags(media)],
   });
   cleanup.add(`chromium (${label})`, () => browser.close());
   return browser;

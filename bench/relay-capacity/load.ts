@@ -1,9 +1,15 @@
 /**
- * Load generator, run as its own process (forked by `index.ts`) so that its
- * CPU is not the server's. It holds many WebSocket clients of one contender
- * and, on command over IPC, either keeps them idle or sends ~250-byte
- * messages between pairs at a fixed rate, timing each from send to delivery
- * (both ends live here, so one clock measures it).
+ * Load generator, run as its own process (forked by `index.ts`, several per
+ * contender) so that its CPU is not the server's. It holds many WebSocket
+ * clients of one contender and, on command over IPC, either keeps them idle
+ * or sends ~250-byte messages between its own pairs at a fixed rate, timing
+ * each from send to delivery (both ends of a pair live in one process, so one
+ * clock measures it).
+ *
+ * It is kept cheap so that it is not what limits the rate: frames are
+ * pre-serialised (only the timestamp is spliced in), client frames use an
+ * all-zero mask (ws then skips masking; the server unmasks as always) and
+ * delivered frames are not JSON-parsed. The same for both contenders.
  *
  * Doorpeer clients really authenticate: each has its own identity key pair
  * (generated before anything is timed) and signs the relay's challenge.
@@ -19,6 +25,14 @@ import type { LoadCommand, LoadReply, Target } from './messages.ts';
 const CONNECT_CONCURRENCY = 200;
 const PAYLOAD_PAD = 'A'.repeat(230); // + timestamp digits: ~250 bytes of payload, as a sealed SDP fragment would be
 const MARKER = '"payload":"';
+/** Client-to-server frames must be masked; an all-zero mask makes ws skip the XOR work on this side. */
+const CLIENT_OPTIONS = {
+  perMessageDeflate: false,
+  skipUTF8Validation: true,
+  generateMask: (mask: Buffer): void => {
+    mask.fill(0);
+  },
+};
 
 interface Client {
   ws: WebSocket;
@@ -29,6 +43,11 @@ interface Client {
 let clients: Client[] = [];
 const latencies: number[] = [];
 let received = 0;
+/** While draining: called once `received` reaches `expected`. */
+let allReceived: (() => void) | null = null;
+let expected = 0;
+/** performance.now() when the current step began. */
+let stepStart = 0;
 
 function reply(msg: LoadReply): void {
   process.send?.(msg);
@@ -41,14 +60,16 @@ function onFrame(data: WebSocket.RawData): void {
   if (at < 0) return;
   const end = text.indexOf('x', at + MARKER.length);
   const sentAt = Number(text.slice(at + MARKER.length, end)) / 1000;
-  if (!Number.isFinite(sentAt)) return;
+  // Not finite, or a straggler from an earlier step: not this step's.
+  if (!Number.isFinite(sentAt) || sentAt < stepStart) return;
   received++;
   latencies.push(performance.now() - sentAt);
+  if (allReceived && received >= expected) allReceived();
 }
 
 function openDoorpeer(url: string, identity: Awaited<ReturnType<typeof generateIdentity>>): Promise<Client> {
   return new Promise((resolve, reject) => {
-    const ws = new WebSocket(url, { perMessageDeflate: false });
+    const ws = new WebSocket(url, CLIENT_OPTIONS);
     ws.once('error', reject);
     ws.once('close', (code) => reject(new Error(`closed ${code} before welcome`)));
     const onMessage = (data: WebSocket.RawData): void => {
@@ -74,9 +95,7 @@ function openPeerjs(base: string): Promise<Client> {
   const id = `bench-${randomBytes(8).toString('hex')}`;
   const token = randomBytes(6).toString('hex');
   return new Promise((resolve, reject) => {
-    const ws = new WebSocket(`${base}/peerjs?key=peerjs&id=${id}&token=${token}`, {
-      perMessageDeflate: false,
-    });
+    const ws = new WebSocket(`${base}/peerjs?key=peerjs&id=${id}&token=${token}`, CLIENT_OPTIONS);
     ws.once('error', reject);
     ws.once('close', (code) => reject(new Error(`closed ${code} before OPEN`)));
     ws.once('message', (data) => {
@@ -115,10 +134,15 @@ async function openMany(
   return { opened: opened.filter(Boolean), failed };
 }
 
-function frameFor(target: Target, to: string, payload: string): string {
+/**
+ * What `JSON.stringify` of the frame to `to` would give, split around the timestamp:
+ * `head + timestamp + tail`. Built once per direction, not per message.
+ */
+function framePartsFor(target: Target, to: string): [head: string, tail: string] {
+  const tail = `x${PAYLOAD_PAD}"}`;
   return target === 'peerjs'
-    ? JSON.stringify({ type: 'CANDIDATE', dst: to, payload })
-    : JSON.stringify({ t: 'send', to, payload });
+    ? [`{"type":"CANDIDATE","dst":${JSON.stringify(to)},"payload":"`, tail]
+    : [`{"t":"send","to":${JSON.stringify(to)},"payload":"`, tail];
 }
 
 /** Send `rate` messages/s for `durationMs` round-robin over the pairs, then wait for stragglers. */
@@ -131,22 +155,25 @@ async function runRate(
   latencies.length = 0;
   received = 0;
   const pairs = clients.length / 2;
+  // parts[2k] goes from client 2k to 2k+1, parts[2k+1] the other way.
+  const parts = clients.map((_, i) => framePartsFor(target, clients[i ^ 1]!.id));
   let sent = 0;
   let turn = 0;
+  const total = Math.round(rate * (durationMs / 1000));
   const start = performance.now();
+  stepStart = start;
   await new Promise<void>((resolve) => {
+    // One timer for all clients; each tick sends whatever is due since the last one.
     const timer = setInterval(() => {
       const elapsed = performance.now() - start;
-      const due = Math.min(rate * (durationMs / 1000), Math.floor((elapsed * rate) / 1000));
+      const due = Math.min(total, Math.floor((elapsed * rate) / 1000));
       while (sent < due) {
-        // Alternate direction so every socket both sends and receives.
+        // Alternate direction each round so every socket both sends and receives.
         const pair = turn % pairs;
-        const [from, to] =
-          (turn / pairs) % 2 < 1
-            ? [clients[2 * pair]!, clients[2 * pair + 1]!]
-            : [clients[2 * pair + 1]!, clients[2 * pair]!];
+        const from = Math.floor(turn / pairs) % 2 === 0 ? 2 * pair : 2 * pair + 1;
         turn++;
-        from.ws.send(frameFor(target, to.id, `${Math.round(performance.now() * 1000)}x${PAYLOAD_PAD}`));
+        const [head, tail] = parts[from]!;
+        clients[from]!.ws.send(head + Math.round(performance.now() * 1000) + tail);
         sent++;
       }
       if (elapsed >= durationMs) {
@@ -156,17 +183,27 @@ async function runRate(
     }, 5);
   });
   const sentWindowMs = performance.now() - start;
-  // Stragglers: wait until everything arrived or the drain time is up (a message later than that is lost for our purposes).
-  const drainUntil = performance.now() + drainMs;
-  while (received < sent && performance.now() < drainUntil) await new Promise((r) => setTimeout(r, 10));
-  const sorted = latencies.slice();
+  // Stragglers: until everything arrived or the drain time is up (later than that counts as lost).
+  if (received < sent) {
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(done, drainMs);
+      expected = sent;
+      allReceived = done;
+      function done(): void {
+        clearTimeout(timer);
+        allReceived = null;
+        resolve();
+      }
+    });
+  }
   return {
     kind: 'rate',
     sent,
     received,
     sentPerSecond: (sent * 1000) / sentWindowMs,
-    p50Ms: sorted.length ? quantile(sorted, 0.5) : null,
-    p99Ms: sorted.length ? quantile(sorted, 0.99) : null,
+    p50Ms: latencies.length ? quantile(latencies, 0.5) : null,
+    p99Ms: latencies.length ? quantile(latencies, 0.99) : null,
+    latencies: latencies.slice(),
   };
 }
 

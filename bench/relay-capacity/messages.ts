@@ -4,7 +4,7 @@ export type Target = 'doorpeer' | 'peerjs';
 export type LoadCommand =
   /** Open `n` clients, spread round-robin over `urls` (client i on urls[i % urls.length]). */
   | { kind: 'open'; target: Target; urls: string[]; n: number }
-  /** Clients 2k and 2k+1 are a pair; send `rate` messages/s between pairs for `durationMs`. */
+  /** Clients 2k and 2k+1 (of this process) are a pair; send `rate` messages/s between pairs for `durationMs`. */
   | { kind: 'rate'; target: Target; rate: number; durationMs: number; drainMs: number }
   | { kind: 'close' };
 
@@ -18,6 +18,8 @@ export type LoadReply =
       sentPerSecond: number;
       p50Ms: number | null;
       p99Ms: number | null;
+      /** Every delivery's latency in ms, so the results of several load processes can be merged. */
+      latencies: number[];
     }
   | { kind: 'closed' }
   | { kind: 'failed'; message: string };

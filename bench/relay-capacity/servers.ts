@@ -1,7 +1,8 @@
 /**
- * The servers under test, each in its own child process (its memory read
- * from /proc, its CPU not the load generator's): Doorpeer's relay as
- * `npm start` runs it, the `peer` package's PeerServer, and a throwaway
+ * The servers under test, each in its own child process (its memory and CPU
+ * read from /proc and from its own forced-GC report, its CPU not the load
+ * generator's): Doorpeer's relay as `npm start` runs it, the `peer` package's
+ * PeerServer, a bare `ws` server (the per-socket floor), and a throwaway
  * redis-server for the two-relay run. Each registers its teardown with
  * `cleanup` as soon as it exists.
  */
@@ -21,7 +22,27 @@ export interface ServerProcess {
   /** ws:// base the load generator connects to (Doorpeer: the relay endpoint; PeerJS: the server root). */
   wsUrl: string;
   child: ChildProcess;
+  /** Full GC in the server (`gc-hook.ts`), then its memory: process.memoryUsage plus VmRSS from /proc. */
+  memory(): Promise<MemoryFigures>;
 }
+
+export interface MemoryFigures {
+  /** VmRSS from /proc after the forced GC. */
+  rss: number;
+  heapUsed: number;
+  heapTotal: number;
+  external: number;
+  forcedGc: boolean;
+}
+
+/** Node flags for every measured server: the same GC hook for all, loaded after tsx (it is TypeScript). */
+const NODE_ARGS = [
+  '--expose-gc',
+  '--import',
+  'tsx',
+  '--import',
+  path.join(REPO_ROOT, 'bench', 'relay-capacity', 'gc-hook.ts'),
+];
 
 /**
  * Through `sh` so the child can raise its own open-files limit to the hard limit: thousands of
@@ -40,6 +61,7 @@ async function startChild(
   args: string[],
   ready: RegExp,
   cleanup: Cleanup,
+  onLine: (line: string) => void = () => {},
 ): Promise<{ child: ChildProcess; match: RegExpExecArray }> {
   const child = spawnWithFds(cmd, args);
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
@@ -65,6 +87,7 @@ async function startChild(
       reject(new BenchError('RELAY_START_FAILED', `${label} exited (${code}); ${tail}`));
     });
     createInterface({ input: child.stdout! }).on('line', (line) => {
+      onLine(line);
       const m = ready.exec(line);
       if (!m) return;
       clearTimeout(timer);
@@ -74,37 +97,87 @@ async function startChild(
   return { child, match };
 }
 
+/** A Node server with the GC hook: started, and able to report its memory on request. */
+async function startNodeServer(
+  label: string,
+  scriptArgs: string[],
+  ready: RegExp,
+  cleanup: Cleanup,
+): Promise<{ child: ChildProcess; match: RegExpExecArray; memory: () => Promise<MemoryFigures> }> {
+  const waiting: ((line: string) => void)[] = [];
+  const onLine = (line: string): void => {
+    if (line.startsWith('[mem] ')) waiting.shift()?.(line.slice(6));
+  };
+  const { child, match } = await startChild(
+    label,
+    process.execPath,
+    [...NODE_ARGS, ...scriptArgs],
+    ready,
+    cleanup,
+    onLine,
+  );
+  const memory = async (): Promise<MemoryFigures> => {
+    const line = await new Promise<string>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new BenchError('TIMEOUT', `${label}: no memory report`)), 30_000);
+      waiting.push((l) => {
+        clearTimeout(timer);
+        resolve(l);
+      });
+      child.kill('SIGUSR2');
+    });
+    const m = JSON.parse(line) as Omit<MemoryFigures, 'rss'>;
+    return {
+      rss: rssBytes(child.pid!),
+      heapUsed: m.heapUsed,
+      heapTotal: m.heapTotal,
+      external: m.external,
+      forcedGc: m.forcedGc,
+    };
+  };
+  return { child, match, memory };
+}
+
 export async function startDoorpeer(
   cleanup: Cleanup,
   opts: { redisUrl?: string; relayId?: string } = {},
 ): Promise<ServerProcess> {
   const dist = path.resolve(REPO_ROOT, process.env['BENCH_DIST'] ?? 'dist');
-  const args = ['--import', 'tsx', path.join(REPO_ROOT, 'signaling', 'cli.ts')];
+  const args = [path.join(REPO_ROOT, 'signaling', 'cli.ts')];
   args.push('--port', '0', '--host', '127.0.0.1', '--dist', dist);
   // All load comes from one loopback address, and one pair sends far more than a real device would.
   args.push('--max-conn-per-ip', '1000000', '--rate', '1000000', '--burst', '1000000');
   if (opts.redisUrl) args.push('--redis-url', opts.redisUrl, '--relay-id', opts.relayId ?? 'bench');
   const label = `doorpeer relay${opts.relayId ? ` ${opts.relayId}` : ''}`;
-  const { child, match } = await startChild(
+  const { child, match, memory } = await startNodeServer(
     label,
-    process.execPath,
     args,
     /listening on https?:\/\/\S+?:(\d+)/,
     cleanup,
   );
-  return { pid: child.pid!, wsUrl: `ws://127.0.0.1:${match[1]}/ws`, child };
+  return { pid: child.pid!, wsUrl: `ws://127.0.0.1:${match[1]}/ws`, child, memory };
 }
 
 export async function startPeerServer(cleanup: Cleanup): Promise<ServerProcess> {
   const script = path.join(REPO_ROOT, 'bench', 'relay-capacity', 'peer-server.ts');
-  const { child, match } = await startChild(
+  const { child, match, memory } = await startNodeServer(
     'peer server',
-    process.execPath,
-    ['--import', 'tsx', script],
+    [script],
     /PeerServer listening on (\d+)/,
     cleanup,
   );
-  return { pid: child.pid!, wsUrl: `ws://127.0.0.1:${match[1]}`, child };
+  return { pid: child.pid!, wsUrl: `ws://127.0.0.1:${match[1]}`, child, memory };
+}
+
+/** The floor: `bare-ws.ts`, opened by the load generator's PeerJS client. */
+export async function startBareWs(cleanup: Cleanup): Promise<ServerProcess> {
+  const script = path.join(REPO_ROOT, 'bench', 'relay-capacity', 'bare-ws.ts');
+  const { child, match, memory } = await startNodeServer(
+    'bare ws server',
+    [script],
+    /bare ws listening on (\d+)/,
+    cleanup,
+  );
+  return { pid: child.pid!, wsUrl: `ws://127.0.0.1:${match[1]}`, child, memory };
 }
 
 export async function startRedisServer(cleanup: Cleanup, port: number): Promise<string> {
@@ -132,4 +205,12 @@ export function rssBytes(pid: number): number {
   const kb = /VmRSS:\s+(\d+)\s+kB/.exec(status)?.[1];
   if (kb === undefined) throw new BenchError('TIMEOUT', `no VmRSS for pid ${pid}`);
   return Number(kb) * 1024;
+}
+
+/** CPU time (user + system) a process has used so far, in ms, from /proc/PID/stat (clock ticks of 10 ms). */
+export function cpuMs(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  // Fields after the command name, which is in parentheses and may hold spaces.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10;
 }

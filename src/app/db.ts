@@ -9,6 +9,7 @@ import type { Identity } from '../shared/crypto/identity.ts';
 import type { PeerCard } from '../shared/session.ts';
 import type { ChannelCounters } from '../shared/crypto/seal.ts';
 import type { GuardState } from './pairing/guard.ts';
+import type { DetectionBox, DetectionEventType, DetectionSettings } from './detection/types.ts';
 
 export type Role = 'camera' | 'viewer';
 
@@ -48,6 +49,77 @@ export interface Settings {
   pairingGuard: GuardState;
   /** Peers that have not yet acknowledged this device's current certificate fingerprint. */
   certAnnounce: string[];
+  /** Camera: motion/person detection settings, edited from a viewer with `manage`. */
+  detection: DetectionSettings;
+  /** Viewer: per camera device ID, which event types raise a notification. */
+  alertPrefs: Record<string, AlertPrefs>;
+  /** Camera: runs as a door station (a big ring button for visitors), kept across reloads. */
+  doorbellMode: boolean;
+  /** Viewer: the owner's prepared quick replies, spoken at the door. */
+  quickReplies: string[];
+  /** Door: visitor messages not yet acknowledged by every viewer they are for. */
+  visitorOutbox: OutboxMessage[];
+  /** Viewer: visitor messages received from doors, newest last. */
+  visitorMessages: VisitorMessage[];
+  /** Viewer: rings nobody answered here, with their snapshot, newest last. */
+  missedRings: MissedRing[];
+  /** Viewer: quick replies in the owner's own recorded voice. */
+  voiceReplies: VoiceReply[];
+}
+
+/** A quick reply the owner recorded, played at the door through talk-back. */
+export interface VoiceReply {
+  id: string;
+  label: string;
+  durationMs: number;
+  clip: Blob;
+}
+
+/** A ring this viewer did not answer (missed, or answered by nobody). */
+export interface MissedRing {
+  key: string;
+  cameraId: string;
+  at: number;
+  snapshot?: Blob;
+}
+
+/** A visitor message as the door keeps it until delivered. */
+export interface OutboxMessage {
+  id: string;
+  at: number;
+  durationMs: number;
+  clip: Blob;
+  /** Viewers that have not acknowledged it yet. */
+  pending: string[];
+}
+
+/** A visitor message as a viewer keeps it. */
+export interface VisitorMessage {
+  key: string;
+  cameraId: string;
+  at: number;
+  durationMs: number;
+  receivedAt: number;
+  clip: Blob;
+}
+
+export type AlertPrefs = Record<DetectionEventType, boolean>;
+
+/** Viewer: one alert received from a camera (the in-app event list). */
+export interface StoredEvent {
+  /** `${cameraId}/${alert id}` */
+  key: string;
+  cameraId: string;
+  type: DetectionEventType;
+  /** Camera's clock, epoch ms. */
+  at: number;
+  /** This device's clock when the alert was complete. */
+  receivedAt: number;
+  boxes: DetectionBox[];
+  /** The verified JPEG with the boxes drawn. */
+  snapshot?: Blob;
+  /** Why there is no snapshot although the camera sent one. */
+  snapshotProblem?: 'incomplete' | 'corrupt' | 'oversized';
 }
 
 export type AccessEvent =
@@ -59,7 +131,14 @@ export type AccessEvent =
   | 'pair-failed'
   | 'security-warning'
   | 'permissions'
-  | 'cert-rotated';
+  | 'cert-rotated'
+  // Doorbell (issue 5): rings, who answered or declined, who talked, quick replies sent.
+  | 'ring'
+  | 'ring-answered'
+  | 'ring-declined'
+  | 'talk-start'
+  | 'talk-end'
+  | 'quick-reply';
 
 /** One line of the local access log: who did what, when; refusals with their reason. */
 export interface AccessEntry {
@@ -81,10 +160,16 @@ interface DoorpeerDB extends DBSchema {
   /** Replay counters of each sealed channel, by peer device ID. */
   counters: { key: string; value: ChannelCounters };
   log: { key: number; value: AccessEntry; indexes: { ts: number } };
+  /** Viewer: alerts from cameras, newest kept (MAX_EVENTS). */
+  events: {
+    key: string;
+    value: StoredEvent;
+    indexes: { receivedAt: number; camera: [string, number] };
+  };
 }
 
 export const DB_NAME = 'doorpeer';
-export const DB_VERSION = 1;
+export const DB_VERSION = 2;
 
 export type Db = IDBPDatabase<DoorpeerDB>;
 
@@ -98,6 +183,11 @@ export function openDoorpeerDb(name = DB_NAME): Promise<Db> {
         db.createObjectStore('settings');
         db.createObjectStore('counters');
         db.createObjectStore('log', { keyPath: 'id', autoIncrement: true }).createIndex('ts', 'ts');
+      }
+      if (oldVersion < 2) {
+        const events = db.createObjectStore('events', { keyPath: 'key' });
+        events.createIndex('receivedAt', 'receivedAt');
+        events.createIndex('camera', ['cameraId', 'receivedAt']);
       }
     },
   });
@@ -200,4 +290,52 @@ export async function readLog(db: Db, limit = 200): Promise<AccessEntry[]> {
     cursor = await cursor.continue();
   }
   return out;
+}
+
+/** Keeps the event list bounded (snapshots are tens of KB each): the newest MAX_EVENTS stay. */
+export const MAX_EVENTS = 300;
+
+/** Stores an alert; false if one with the same key is already there. Drops the oldest beyond the cap. */
+export async function addEvent(db: Db, event: StoredEvent, max = MAX_EVENTS): Promise<boolean> {
+  const tx = db.transaction('events', 'readwrite');
+  if (await tx.store.getKey(event.key)) {
+    await tx.done;
+    return false;
+  }
+  await tx.store.add(event);
+  const count = await tx.store.count();
+  if (count > max) {
+    let cursor = await tx.store.index('receivedAt').openCursor();
+    for (let extra = count - max; cursor && extra > 0; extra--) {
+      await cursor.delete();
+      cursor = await cursor.continue();
+    }
+  }
+  await tx.done;
+  return true;
+}
+
+/** Newest first; one camera's, or every camera's. */
+export async function readEvents(db: Db, cameraId?: string, limit = 50): Promise<StoredEvent[]> {
+  const out: StoredEvent[] = [];
+  const index = db.transaction('events').store.index(cameraId ? 'camera' : 'receivedAt');
+  const range = cameraId ? IDBKeyRange.bound([cameraId, -Infinity], [cameraId, Infinity]) : null;
+  let cursor = await index.openCursor(range, 'prev');
+  while (cursor && out.length < limit) {
+    out.push(cursor.value);
+    cursor = await cursor.continue();
+  }
+  return out;
+}
+
+/** Forgets a camera's alerts (after unpairing it). */
+export async function deleteEvents(db: Db, cameraId: string): Promise<void> {
+  const tx = db.transaction('events', 'readwrite');
+  const range = IDBKeyRange.bound([cameraId, -Infinity], [cameraId, Infinity]);
+  let cursor = await tx.store.index('camera').openCursor(range);
+  while (cursor) {
+    await cursor.delete();
+    cursor = await cursor.continue();
+  }
+  await tx.done;
 }

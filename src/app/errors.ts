@@ -82,6 +82,30 @@ export const APP_ERRORS = {
     action:
       'The other device did not present the certificate it was paired with, so someone may be tampering with the connection (for example the relay). Nothing was shown or sent. Check your relay; if it keeps happening, unpair and pair again in person.',
   },
+  'detector-unavailable': {
+    title: 'Person detection could not start on this camera',
+    action:
+      'Motion detection and the live stream keep working. Reload the page; if it keeps happening, reinstall Doorpeer on the relay (npm install prepares the detection models) or use a newer browser.',
+  },
+  'detector-slow': {
+    title: 'This device is too slow to keep up with detection',
+    action:
+      'Detection checks fewer frames than it should, so it may miss someone. Choose a lower resolution, close other apps, or use a faster device as the camera.',
+  },
+  'talk-not-allowed': {
+    title: 'This device may not talk through this camera',
+    action:
+      'The camera did not play your voice. Someone with the camera in hand can allow talking for this device (the “talk” box next to it in Paired viewers).',
+  },
+  'talk-busy': {
+    title: 'Someone else answered the door',
+    action: 'Only the person who answered first can talk to the visitor. You can keep watching.',
+  },
+  'mic-denied': {
+    title: 'Microphone permission was denied',
+    action:
+      'Allow the microphone for this site in the browser (the icon in the address bar, or site settings), then press Talk again.',
+  },
   'storage-failed': {
     title: 'This browser cannot store Doorpeer’s keys',
     action: 'Leave private browsing mode or free some storage, then reload.',

@@ -4,9 +4,11 @@
  * (forged, replayed, stale), are dropped, logged and reported on `refused`.
  * Pairing traffic ('pair' and 'clear' payloads) is handed to `pairing` listeners.
  *
- * Sealing runs one at a time per peer, and so does opening: the replay
- * counters only go up, and the order of signaling (watch, offer, candidates)
- * must hold in each direction. The two directions have separate queues (a
+ * Sending keeps call order per peer, and opening runs one at a time per peer:
+ * the replay counters only go up, and the order of signaling (watch, offer,
+ * candidates) must hold in each direction. Sealing itself overlaps (each
+ * message takes its counter in call order, then signs in parallel with the
+ * ones before it). The two directions have separate queues (a
  * channel's send and receive state are separate), so that the camera's answer
  * is opened while this side is still sealing its own ICE candidates, instead
  * of waiting behind them on the way to the first frame.
@@ -158,10 +160,18 @@ export class Messenger extends Emitter<MessengerEvents> {
     const peer = this.peers.get(deviceId);
     if (!peer) return Promise.resolve(false);
     const calledAt = performance.now();
-    return this.enqueue('seal', deviceId, async () => {
-      const ch = await this.channel(peer);
+    // Sealing starts now, alongside the messages before it (the offer is not held up by
+    // `watch`'s signature), and sending keeps the order of the calls. The counter each
+    // message carries is taken in call order too: `seal` takes it before its first await,
+    // and every call waits on the same channel promise, whose callbacks run in order.
+    const sealed = this.channel(peer).then(async (ch) => {
       const payload = await ch.seal(msg);
       this.persist(deviceId, ch);
+      return payload;
+    });
+    sealed.catch(() => undefined); // reported by the queued send below
+    return this.enqueue('seal', deviceId, async () => {
+      const payload = await sealed;
       const sent = this.relay.send({ t: 'send', to: deviceId, payload }) !== null;
       markPhase(`sent-${messageKind(msg)}`, { sealMs: performance.now() - calledAt });
       return sent;

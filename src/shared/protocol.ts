@@ -26,7 +26,8 @@ export const PAIR_HANDLE_PATTERN = /^[0-9A-HJKMNP-TV-Z]{4}$/;
 const pairHandle = z.string().regex(PAIR_HANDLE_PATTERN, 'not a pairing handle');
 
 /** base64url without padding. */
-const b64u = z.string().regex(/^[A-Za-z0-9_-]*$/, 'not base64url');
+export const B64U_PATTERN = /^[A-Za-z0-9_-]*$/;
+const b64u = z.string().regex(B64U_PATTERN, 'not base64url');
 
 /** Limits shared by both ends so that the app never builds a frame the relay must refuse. */
 export const LIMITS = {
@@ -39,6 +40,9 @@ export const LIMITS = {
 } as const;
 
 const payload = b64u.max(LIMITS.maxPayloadChars, 'payload too large');
+
+/** Largest `ref` a client may put on a frame (echoed on errors about it). */
+export const MAX_FRAME_REF = 2 ** 31;
 
 // ---------------------------------------------------------------- client -> relay
 
@@ -57,12 +61,7 @@ export const SendFrame = z.object({
   t: z.literal('send'),
   to: deviceId,
   payload,
-  ref: z
-    .number()
-    .int()
-    .nonnegative()
-    .max(2 ** 31)
-    .optional(),
+  ref: z.number().int().nonnegative().max(MAX_FRAME_REF).optional(),
 });
 
 /** Camera: ask the relay for a short pairing handle that viewers can knock on. */
@@ -76,12 +75,7 @@ export const PairKnockFrame = z.object({
   t: z.literal('pair-knock'),
   handle: pairHandle,
   payload,
-  ref: z
-    .number()
-    .int()
-    .nonnegative()
-    .max(2 ** 31)
-    .optional(),
+  ref: z.number().int().nonnegative().max(MAX_FRAME_REF).optional(),
 });
 
 export const ClientFrame = z.discriminatedUnion('t', [
@@ -219,6 +213,10 @@ function parseWith<T>(schema: z.ZodType<T>, raw: string): ParseResult<T> {
   } catch {
     return { ok: false, code: 'malformed', message: 'frame is not JSON' };
   }
+  return validateWith(schema, json);
+}
+
+function validateWith<T>(schema: z.ZodType<T>, json: unknown): ParseResult<T> {
   const r = schema.safeParse(json);
   if (!r.success) {
     const issue = r.error.issues[0];
@@ -230,6 +228,9 @@ function parseWith<T>(schema: z.ZodType<T>, raw: string): ParseResult<T> {
 
 export const parseClientFrame = (raw: string): ParseResult<ClientFrame> => parseWith(ClientFrame, raw);
 export const parseRelayFrame = (raw: string): ParseResult<RelayFrame> => parseWith(RelayFrame, raw);
+/** The second half of `parseClientFrame`, for a caller that has already run `JSON.parse` (the relay's fast path). */
+export const validateClientFrame = (json: unknown): ParseResult<ClientFrame> =>
+  validateWith(ClientFrame, json);
 
 /** Bytes the device signs to answer a challenge. Domain-separated so the signature is useless elsewhere. */
 export function relayAuthMessage(nonce: string): Uint8Array {

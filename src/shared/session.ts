@@ -5,6 +5,8 @@
  * code. Parsed at the edge with `parseSessionMessage` / `parsePairMessage`.
  */
 import { z } from 'zod';
+import { AlertMessages } from './alert-messages.ts';
+import { DoorbellMessages } from './doorbell-messages.ts';
 
 const sessionId = z.string().regex(/^[A-Za-z0-9_-]{8,32}$/, 'not a session ID');
 const b64u = z.string().regex(/^[A-Za-z0-9_-]*$/, 'not base64url');
@@ -72,6 +74,10 @@ export const SessionMessage = z.discriminatedUnion('k', [
    */
   z.object({ k: z.literal('cert'), fingerprint: CertFingerprint }),
   z.object({ k: z.literal('cert-ack'), fingerprint: CertFingerprint }),
+  /** Alerts and detection settings (`alert-messages.ts`). */
+  ...AlertMessages,
+  /** Ring, answer, talk-back, quick replies (`doorbell-messages.ts`). */
+  ...DoorbellMessages,
 ]);
 export type SessionMessage = z.infer<typeof SessionMessage>;
 

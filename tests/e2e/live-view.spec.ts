@@ -106,3 +106,27 @@ test('unpairing from the viewer removes the camera there and the viewer on the c
   await expect(viewer.page.getByTestId('add-camera')).toBeVisible();
   await expect(cameraTile(viewer.page, cameraId)).toHaveCount(0);
 });
+
+test('a viewer that goes back and taps the tile again gets a fresh live connection each time', async ({
+  relay,
+  devices,
+}) => {
+  const camera = await devices.openCamera(relay, 'person-at-door');
+  const viewer = await devices.openViewer(relay);
+  const cameraId = await pairByCode(camera, viewer);
+  const watcherCount = camera.page.getByTestId('watcher-count');
+
+  // From the second round on, the camera answers with the standby connection it made for
+  // this viewer in between, and the viewer's offer carries its candidates: video all the same.
+  for (let round = 1; round <= 3; round++) {
+    await watch(viewer, cameraId);
+    await expect(watcherCount).toHaveText(/\b1\b/);
+    await expectFramesAdvance(viewer.page, 5);
+    await viewer.page.getByRole('button', { name: /Cameras/ }).click();
+    await expect(cameraTile(viewer.page, cameraId)).toBeVisible();
+    await expect(watcherCount).toHaveText(/\b0\b/);
+  }
+  await expect(camera.page.locator('[data-testid="access-log-item"][data-event="watch-start"]')).toHaveCount(
+    3,
+  );
+});

@@ -1,14 +1,17 @@
 /**
  * The camera's streaming sessions: one PeerLink per watching viewer, any
  * number at once. Only paired viewers with the `watch` permission get an
- * answer; unpairing ends their sessions at once.
+ * answer; unpairing ends their sessions at once. Each such viewer has a
+ * standby link ready for its next `watch` (standby.ts), made while nobody waits.
  */
 import type { SessionMessage, SessionEndReason } from '../../shared/session.ts';
 import type { PairedPeer, StoredIdentity } from '../db.ts';
 import type { Messenger } from '../messenger.ts';
-import { PeerLink } from '../rtc/peer-link.ts';
+import { PeerLink, markPhase } from '../rtc/peer-link.ts';
+import { START_BITRATE_KBPS } from '../rtc/start-bitrate.ts';
 import { Emitter } from '../util/emitter.ts';
 import type { AccessLog } from '../access-log.ts';
+import { StandbyPool } from './standby.ts';
 
 export interface Watcher {
   session: string;
@@ -25,6 +28,14 @@ interface Session extends Watcher {
 /** How long a viewer that asked to watch may take to connect. */
 const CONNECT_TIMEOUT_MS = 20_000;
 
+/** Standby links kept at most (one per viewer allowed to watch); a camera rarely has more viewers. */
+const MAX_STANDBY = 8;
+/**
+ * A used standby is replaced this long after its session connects: late enough
+ * that making a peer connection does not compete with that viewer's first frame.
+ */
+const REFILL_AFTER_CONNECT_MS = 500;
+
 type StreamerEvents = {
   watchers: [Watcher[]];
   /** A viewer's connection came up (for the optional connect sound). */
@@ -37,6 +48,9 @@ export class CameraStreamer extends Emitter<StreamerEvents> {
   private sessions = new Map<string, Session>();
   private stream: MediaStream | null = null;
   private readonly unsubs: (() => void)[];
+  private readonly standby = new StandbyPool<PeerLink>(MAX_STANDBY);
+  private fillTimer: ReturnType<typeof setTimeout> | undefined;
+  private disposed = false;
 
   constructor(
     private readonly messenger: Messenger,
@@ -46,16 +60,40 @@ export class CameraStreamer extends Emitter<StreamerEvents> {
     super();
     this.unsubs = [
       messenger.on('message', (from, msg) => this.onMessage(from, msg)),
-      messenger.peers.on('removed', (p) => this.endFor(p.deviceId, 'unpaired', false)),
+      messenger.peers.on('removed', (p) => {
+        this.standby.drop(p.deviceId);
+        this.endFor(p.deviceId, 'unpaired', false);
+      }),
       // Revoking `watch` cuts a running stream at once.
       messenger.peers.on('updated', (p) => {
-        if (!p.permissions.watch) this.endFor(p.deviceId, 'not-allowed', true);
+        if (!p.permissions.watch) {
+          this.standby.drop(p.deviceId);
+          this.endFor(p.deviceId, 'not-allowed', true);
+        }
+        // A re-pinned certificate makes its standby stale: made again with the new pin.
+        this.syncStandby();
+      }),
+      messenger.peers.on('changed', () => this.syncStandby()),
+      messenger.relay.on('state', (st) => {
+        if (st === 'online') this.syncStandby();
       }),
     ];
   }
 
   watchers(): Watcher[] {
     return [...this.sessions.values()].map((s) => this.watcherOf(s));
+  }
+
+  /**
+   * The peer connection of this viewer's newest connected session, or null: the
+   * door plays a viewer's voice from it (`talk.ts`) once the viewer may talk.
+   */
+  connectionFor(viewerId: string): RTCPeerConnection | null {
+    let found: Session | null = null;
+    for (const s of this.sessions.values()) {
+      if (s.viewerId === viewerId && s.connected && (!found || s.since > found.since)) found = s;
+    }
+    return found?.link.connection ?? null;
   }
 
   private watcherOf({ link: _link, ...w }: Session): Watcher {
@@ -66,6 +104,7 @@ export class CameraStreamer extends Emitter<StreamerEvents> {
   setStream(stream: MediaStream | null): void {
     const old = this.stream;
     this.stream = stream;
+    if (old !== stream) this.syncStandby();
     if (!stream) {
       for (const s of [...this.sessions.values()]) this.end(s, 'camera-stopped', true);
       return;
@@ -82,8 +121,76 @@ export class CameraStreamer extends Emitter<StreamerEvents> {
   }
 
   dispose(): void {
-    for (const s of [...this.sessions.values()]) this.end(s, 'camera-stopped', true);
+    this.disposed = true;
     for (const u of this.unsubs) u();
+    clearTimeout(this.fillTimer);
+    this.standby.clear();
+    for (const s of [...this.sessions.values()]) this.end(s, 'camera-stopped', true);
+  }
+
+  /** Viewers that may get a standby: paired, allowed to watch, and a stream to send. */
+  private standbyViewers(): PairedPeer[] {
+    if (!this.stream || this.messenger.relay.state !== 'online') return [];
+    return this.messenger.peers.list().filter((p) => p.role === 'viewer' && p.permissions.watch);
+  }
+
+  /** What a link for `viewer` is made with now; a standby made with anything else is stale. */
+  private linkKey(viewer: PairedPeer): string | null {
+    const stream = this.stream;
+    if (!stream) return null;
+    const relay = this.messenger.relay;
+    return JSON.stringify([
+      certificateId(this.identity.certificate),
+      relay.iceServers,
+      relay.iceTransportPolicy,
+      viewer.certFingerprint,
+      stream.id,
+      stream.getTracks().map((t) => t.id),
+    ]);
+  }
+
+  private makeLink(viewer: PairedPeer, stream: MediaStream): PeerLink {
+    return new PeerLink({
+      initiator: false,
+      stream,
+      iceServers: this.messenger.relay.iceServers,
+      iceTransportPolicy: this.messenger.relay.iceTransportPolicy,
+      certificate: this.identity.certificate,
+      pinnedFingerprint: viewer.certFingerprint,
+      startBitrateKbps: START_BITRATE_KBPS,
+    });
+  }
+
+  /** Drops standbys that are stale or no longer allowed, and makes the missing ones soon. */
+  private syncStandby(delay = 0): void {
+    if (this.disposed) return;
+    const allowed = new Map(this.standbyViewers().map((p) => [p.deviceId, p]));
+    this.standby.prune(
+      (id) => allowed.has(id),
+      (id) => {
+        const p = allowed.get(id);
+        return p ? this.linkKey(p) : null;
+      },
+    );
+    if (allowed.size > 0) this.scheduleFill(delay);
+  }
+
+  /** Makes one missing standby per timer turn, so a camera with several viewers never stalls for long. */
+  private scheduleFill(delay: number): void {
+    clearTimeout(this.fillTimer);
+    this.fillTimer = setTimeout(() => {
+      this.fillTimer = undefined;
+      const stream = this.stream;
+      if (!stream) return;
+      for (const viewer of this.standbyViewers()) {
+        const key = this.linkKey(viewer);
+        if (!key || this.standby.has(viewer.deviceId, key) || !this.standby.hasRoom(viewer.deviceId))
+          continue;
+        this.standby.put(viewer.deviceId, key, this.makeLink(viewer, stream));
+        this.scheduleFill(0);
+        return;
+      }
+    }, delay);
   }
 
   private changed(): void {
@@ -127,14 +234,10 @@ export class CameraStreamer extends Emitter<StreamerEvents> {
       return;
     }
     this.sessions.get(session)?.link.destroy();
-    const link = new PeerLink({
-      initiator: false,
-      stream: this.stream,
-      iceServers: this.messenger.relay.iceServers,
-      iceTransportPolicy: this.messenger.relay.iceTransportPolicy,
-      certificate: this.identity.certificate,
-      pinnedFingerprint: viewer.certFingerprint,
-    });
+    const key = this.linkKey(viewer);
+    const ready = key === null ? null : this.standby.take(viewer.deviceId, key);
+    if (ready) markPhase('link-standby');
+    const link = ready ?? this.makeLink(viewer, this.stream);
     const s: Session = {
       session,
       viewerId: viewer.deviceId,
@@ -166,6 +269,7 @@ export class CameraStreamer extends Emitter<StreamerEvents> {
       void this.log.add({ event: 'watch-start', deviceId: viewer.deviceId, name: viewer.name });
       this.changed();
       this.emit('connected', this.watcherOf(s));
+      this.syncStandby(REFILL_AFTER_CONNECT_MS);
     });
     link.on('pin-mismatch', (where) => {
       void this.log.add({
@@ -190,6 +294,8 @@ export class CameraStreamer extends Emitter<StreamerEvents> {
         this.sessions.delete(session);
         this.changed();
       }
+      // A viewer that just left often comes back: have its next link ready.
+      this.syncStandby();
     });
   }
 
@@ -203,4 +309,13 @@ export class CameraStreamer extends Emitter<StreamerEvents> {
     s.link.destroy();
     this.changed();
   }
+}
+
+/** Certificates are compared by identity: one number per RTCCertificate object. */
+const certificateIds = new WeakMap<RTCCertificate, number>();
+let lastCertificateId = 0;
+function certificateId(cert: RTCCertificate): number {
+  let id = certificateIds.get(cert);
+  if (id === undefined) certificateIds.set(cert, (id = ++lastCertificateId));
+  return id;
 }

@@ -19,6 +19,8 @@ import type { SignalData } from '../../shared/session.ts';
 import type { IceServer } from '../../shared/protocol.ts';
 import { Emitter } from '../util/emitter.ts';
 import { remoteCertificateFingerprint, sdpMatchesPin } from './fingerprint.ts';
+import { withStartBitrate } from './start-bitrate.ts';
+import { withGatheredCandidates } from './held-signals.ts';
 
 /**
  * `performance.mark`s for the time-to-first-frame breakdown (bench/ttff): cheap,
@@ -38,6 +40,8 @@ export interface PeerLinkOptions {
   certificate: RTCCertificate;
   /** The peer's pinned DTLS fingerprint (from pairing). */
   pinnedFingerprint: string;
+  /** What this side's video starts at, set on the remote offer it answers (see start-bitrate.ts). */
+  startBitrateKbps?: number;
 }
 
 type PeerLinkEvents = {
@@ -56,6 +60,7 @@ export class PeerLink extends Emitter<PeerLinkEvents> {
   private closed = false;
   private verifying = false;
   private pinned: string;
+  private readonly startBitrateKbps: number | undefined;
   /** Held links (the spare offer) keep their signals in `outbox` until `start()`. */
   private held: boolean;
   private outbox: SignalData[] = [];
@@ -69,6 +74,7 @@ export class PeerLink extends Emitter<PeerLinkEvents> {
     super();
     this.held = hold;
     this.pinned = opts.pinnedFingerprint;
+    this.startBitrateKbps = opts.startBitrateKbps;
     this.pc = new RTCPeerConnection({
       iceServers: opts.iceServers,
       iceTransportPolicy: opts.iceTransportPolicy ?? 'all',
@@ -87,9 +93,16 @@ export class PeerLink extends Emitter<PeerLinkEvents> {
     const tracks = opts.stream?.getTracks() ?? [];
     for (const track of tracks) pc.addTrack(track, opts.stream as MediaStream);
     if (opts.initiator) {
-      // The viewer receives what it does not send (talk-back comes later).
+      // The viewer receives video; audio is two-way from the start with no track yet, so that
+      // talk-back (`viewer/talk.ts`) only swaps the microphone in, with no renegotiation.
       for (const kind of ['audio', 'video'] as const)
-        if (!tracks.some((t) => t.kind === kind)) pc.addTransceiver(kind, { direction: 'recvonly' });
+        if (!tracks.some((t) => t.kind === kind))
+          pc.addTransceiver(
+            kind,
+            kind === 'audio'
+              ? { direction: 'sendrecv', streams: [new MediaStream()] }
+              : { direction: 'recvonly' },
+          );
     }
 
     markPhase('link-ready');
@@ -169,7 +182,7 @@ export class PeerLink extends Emitter<PeerLinkEvents> {
   start(): void {
     if (!this.held) return;
     this.held = false;
-    const waiting = this.outbox;
+    const waiting = withGatheredCandidates(this.outbox, this.pc.localDescription);
     this.outbox = [];
     for (const data of waiting) if (!this.closed) this.emit('signal', data);
   }
@@ -191,7 +204,10 @@ export class PeerLink extends Emitter<PeerLinkEvents> {
     switch (data.type) {
       case 'offer':
       case 'answer': {
-        const { type, sdp } = data;
+        const { type } = data;
+        // The pin was checked on the SDP as it came; this only adds a codec parameter.
+        const kbps = this.startBitrateKbps;
+        const sdp = type === 'offer' && kbps ? withStartBitrate(data.sdp, kbps) : data.sdp;
         this.run('ERR_SET_REMOTE_DESCRIPTION', async () => {
           await this.pc.setRemoteDescription({ type, sdp });
           if (type === 'offer') await this.describe('answer');

@@ -12,6 +12,12 @@ const WHAT: Record<AccessEntry['event'], string> = {
   'security-warning': 'SECURITY WARNING',
   permissions: 'permissions changed',
   'cert-rotated': 'has a new connection certificate',
+  ring: 'rang the doorbell',
+  'ring-answered': 'answered the door',
+  'ring-declined': 'declined the ring',
+  'talk-start': 'started talking at the door',
+  'talk-end': 'stopped talking at the door',
+  'quick-reply': 'sent a quick reply',
 };
 
 function duration(ms: number): string {

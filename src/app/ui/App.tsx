@@ -6,11 +6,20 @@ import { PairRoute } from './PairRoute.tsx';
 import { ViewerPage } from './ViewerPage.tsx';
 import { DeviceContext, navigate, useHashRoute } from './hooks.ts';
 import type { Device } from '../device.ts';
+import { alertReceiver } from '../alerts/service.ts';
+import { messageInbox, ringReceiver } from '../doorbell/service.ts';
+import { RingAlerts } from './RingAlert.tsx';
 
 export function App({ device }: { device: Device }) {
+  // Alerts from paired cameras are received (and kept) on every route, not just where they are listed.
+  useEffect(() => void alertReceiver(device), [device]);
+  // Rings too: the doorbell rings whatever route is open.
+  useEffect(() => void ringReceiver(device), [device]);
+  useEffect(() => void messageInbox(device), [device]);
   return (
     <DeviceContext.Provider value={device}>
       <Router device={device} />
+      <RingAlerts />
     </DeviceContext.Provider>
   );
 }

@@ -22,6 +22,12 @@ import { PermissionBoxes } from './PermissionBoxes.tsx';
 import { playConnectChime } from '../camera/chime.ts';
 import { serveRemoteManagement } from '../camera/remote-manage.ts';
 import { navigate, useDevice, useSubscribed, useTicker } from './hooks.ts';
+import { useDetection } from '../detection/use-detection.ts';
+import { DetectionPanel } from './DetectionPanel.tsx';
+import { useOutgoingStream } from '../camera/use-outgoing.ts';
+import { useAlertSender } from '../alerts/use-alert-sender.ts';
+import { useDoorStation } from '../doorbell/use-door-station.ts';
+import { DoorbellLayer } from './DoorStation.tsx';
 
 export function CameraPage() {
   const device = useDevice();
@@ -70,6 +76,15 @@ export function CameraPage() {
     [device],
   );
   useTicker(5000);
+  // What leaves the device: the camera's stream with the privacy masks burnt in (issue 4).
+  // The streamer, the preview and detection all get this one, never the raw stream.
+  const outgoing = useOutgoingStream(device, stream, streamer);
+  // Motion and person detection on the camera's (masked) stream (issue 4).
+  const detection = useDetection(device.db, outgoing.stream);
+  // Each event, sealed, to the paired viewers that may watch.
+  useAlertSender(device.messenger, detection, outgoing.settings);
+  // Ring, answer, talk-back and quick replies (issue 5).
+  const door = useDoorStation(device, streamer, outgoing.stream);
 
   useEffect(() => {
     void (async () => {
@@ -91,8 +106,7 @@ export function CameraPage() {
       .then(async (s) => {
         if (cancelled) return s.getTracks().forEach((t) => t.stop());
         opened = s;
-        setStream(s);
-        streamer.setStream(s);
+        setStream(s); // `useOutgoingStream` masks it and hands it to the streamer
         setCameras(await listCameras());
       })
       .catch((e: unknown) => {
@@ -107,8 +121,8 @@ export function CameraPage() {
   }, [cameraId, resolution, attempt, settingsLoaded, streamer]);
 
   useEffect(() => {
-    if (preview.current) preview.current.srcObject = stream;
-  }, [stream]);
+    if (preview.current) preview.current.srcObject = outgoing.stream;
+  }, [outgoing.stream]);
 
   useEffect(() => {
     const ctl = new AbortController();
@@ -155,6 +169,7 @@ export function CameraPage() {
         </button>
       </header>
       <WatchingBanner watchers={watchers} />
+      <DoorbellLayer door={door} />
       {securityWarning ? (
         <ErrorBox
           code="security-warning"
@@ -253,6 +268,7 @@ export function CameraPage() {
         />{' '}
         Play a sound here when someone starts watching
       </label>
+      <DetectionPanel engine={detection} />
       <AccessLogView />
     </main>
   );

@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { LiveSession, type LiveState } from '../viewer/live-session.ts';
 import { adoptLive } from '../viewer/live-start.ts';
 import { ConnectionPath } from './ConnectionPath.tsx';
@@ -6,7 +6,12 @@ import { ErrorBox } from './ErrorBox.tsx';
 import { RelayBadge } from './RelayBadge.tsx';
 import { UnpairButton } from './UnpairButton.tsx';
 import { RemoteManage } from './RemoteManage.tsx';
+import { DetectionEditor } from './DetectionEditor.tsx';
+import { AlertSettings } from './AlertSettings.tsx';
+import { EventList } from './EventList.tsx';
 import { navigate, useDevice, useSubscribed } from './hooks.ts';
+import { DoorControls } from './TalkControls.tsx';
+import { takeAnswered } from '../doorbell/service.ts';
 
 const STATE_LABEL: Record<LiveState, string> = {
   connecting: 'Connecting…',
@@ -60,11 +65,15 @@ function Live({ cameraId, name }: { cameraId: string; name: string }) {
     [session],
   );
   const video = useRef<HTMLVideoElement>(null);
-  const [muted, setMuted] = useState(true);
+  // Muted by default; opened by answering the doorbell, it starts with the door's sound on.
+  const [muted, setMuted] = useState(() => !takeAnswered(cameraId));
   const [managing, setManaging] = useState(false);
+  const [editingDetection, setEditingDetection] = useState(false);
   useWatchLog(session, cameraId, name);
 
-  useEffect(() => {
+  // A layout effect, not an effect: it runs in the render that the stream caused, where an
+  // effect would wait for the next painted frame, and the first video packets can be here first.
+  useLayoutEffect(() => {
     const v = video.current;
     if (!v) return;
     v.srcObject = stream;
@@ -107,6 +116,14 @@ function Live({ cameraId, name }: { cameraId: string; name: string }) {
         >
           Who can watch
         </button>
+        <button
+          type="button"
+          data-testid="detection-settings"
+          aria-expanded={editingDetection}
+          onClick={() => setEditingDetection((m) => !m)}
+        >
+          Zones and masks
+        </button>
         <UnpairButton
           name={name}
           onUnpair={async () => {
@@ -115,10 +132,14 @@ function Live({ cameraId, name }: { cameraId: string; name: string }) {
           }}
         />
       </div>
+      <DoorControls cameraId={cameraId} session={session} live={state} />
       {managing ? <RemoteManage cameraId={cameraId} /> : null}
+      {editingDetection ? <DetectionEditor cameraId={cameraId} video={video.current} /> : null}
       {problem && state !== 'live' && problem !== 'relay-unreachable' ? (
         <ErrorBox code={problem} onRetry={state === 'failed' ? undefined : () => session?.retryNow()} />
       ) : null}
+      <AlertSettings cameraId={cameraId} />
+      <EventList cameraId={cameraId} />
     </main>
   );
 }

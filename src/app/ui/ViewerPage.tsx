@@ -3,6 +3,9 @@ import { PairForm } from './PairForm.tsx';
 import { startLive } from '../viewer/live-start.ts';
 import { RelayBadge } from './RelayBadge.tsx';
 import { AccessLogView } from './AccessLogView.tsx';
+import { EventList } from './EventList.tsx';
+import { VisitorMessages } from './VisitorMessages.tsx';
+import { MissedRings } from './MissedRings.tsx';
 import { navigate, useDevice, useSubscribed } from './hooks.ts';
 
 /** The owner's list of paired cameras. */
@@ -52,6 +55,9 @@ export function ViewerPage() {
           Add camera
         </button>
       )}
+      {cameras.length > 0 ? <EventList /> : null}
+      <MissedRings />
+      <VisitorMessages />
       <AccessLogView title="Activity" />
     </main>
   );

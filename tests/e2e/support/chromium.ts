@@ -23,7 +23,7 @@ export const BASE_FLAGS = [
 export const FIXTURES_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../fixtures');
 
 /** Video clips in `tests/fixtures/` (640x480, 10 fps, looping). */
-export type Clip = 'person-at-door' | 'empty-porch' | 'cat-passes';
+export type Clip = 'person-at-door' | 'empty-porch' | 'cat-passes' | 'person-far';
 /** Voices in `tests/fixtures/` (48 kHz mono WAV). */
 export type Voice = 'visitor-voice' | 'owner-voice';
 

@@ -415,7 +415,9 @@ export function relabelSender(
 export async function openCameraVia(
   devices: Devices,
   mitm: HostileRelay,
-  clip: 'person-at-door' | 'empty-porch' | 'cat-passes' = 'person-at-door',
+  // A still porch by default: nothing moves, so the camera sends no detection alerts, and
+  // every frame from it that a test records belongs to the exchange under attack.
+  clip: 'person-at-door' | 'empty-porch' | 'cat-passes' = 'empty-porch',
   name = 'camera',
 ): Promise<Device> {
   const camera = await devices.launch({ name, clip });

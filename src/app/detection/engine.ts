@@ -1,0 +1,213 @@
+/**
+ * The camera's detection, as the rest of the app sees it: start it on the camera's
+ * stream, subscribe to events and status, change settings, stop it with the signal.
+ * Frames go to the worker (detector.worker.ts) as transferred ImageBitmaps at a modest
+ * rate, one at a time: a frame is sent only when the worker has finished the previous
+ * one, so a slow device drops frames instead of queueing them.
+ */
+import type { DetectionEvent, DetectionSettings, DetectionStatus } from './types.ts';
+import type { FromWorker, ToWorker, WorkerUrls } from './worker-protocol.ts';
+
+/** Frames per second offered to the worker. */
+export const DETECTION_FPS = 8;
+/** Below this many processed frames per second (over the last few seconds) the camera says it is too slow. */
+export const MIN_FPS = 2;
+const RATE_WINDOW_MS = 5000;
+
+export const DETECTION_URLS: WorkerUrls = {
+  visionBundle: '/detection/vision_bundle.js',
+  wasm: '/detection/wasm',
+  poseModel: '/detection/models/pose_landmarker_lite.task',
+};
+
+export interface DetectionStats {
+  /** Frames the worker has finished. */
+  frames: number;
+  /** Medians over the recent frames, ms. */
+  motionMs: number;
+  personMs: number | null;
+  /** Largest changed share and mean grey-level difference over the recent frames (calibration, benchmark). */
+  maxFraction: number;
+  meanDiff: number;
+}
+
+export interface DetectionEngine {
+  onEvent(cb: (e: DetectionEvent) => void): () => void;
+  onStatus(cb: (s: DetectionStatus) => void): () => void;
+  status(): DetectionStatus;
+  stats(): DetectionStats;
+  updateSettings(s: DetectionSettings): void;
+  /** Why the person detector is unavailable, when it is. */
+  personProblem(): string | null;
+}
+
+export function startDetection(
+  stream: MediaStream,
+  settings: DetectionSettings,
+  signal: AbortSignal,
+  opts: { everyFrame?: boolean; urls?: WorkerUrls } = {},
+): DetectionEngine {
+  const eventSubs = new Set<(e: DetectionEvent) => void>();
+  const statusSubs = new Set<(s: DetectionStatus) => void>();
+  let status: DetectionStatus = settings.enabled ? { state: 'loading' } : { state: 'off' };
+  let person: 'loading' | 'ready' | 'unavailable' = 'loading';
+  let personProblem: string | null = null;
+  let frames = 0;
+  const recent: Array<{
+    at: number;
+    ms: number;
+    motionMs: number;
+    personMs: number | null;
+    fraction: number;
+    meanDiff: number;
+  }> = [];
+  let enabled = settings.enabled;
+
+  const setStatus = (s: DetectionStatus) => {
+    status = s;
+    for (const cb of [...statusSubs]) cb(s);
+  };
+
+  const urls = opts.urls ?? absolute(DETECTION_URLS);
+  // `type: 'classic'`: Vite builds this worker as a classic script (worker.format 'iife' in vite.config.ts).
+  const worker = new Worker(new URL('./detector.worker.ts', import.meta.url), { type: 'classic' });
+  const post = (m: ToWorker, transfer: Transferable[] = []) => worker.postMessage(m, transfer);
+  post({ type: 'init', settings, urls, everyFrame: opts.everyFrame ?? false });
+
+  const video = document.createElement('video');
+  video.muted = true;
+  video.playsInline = true;
+  const track = stream.getVideoTracks()[0];
+  if (track) video.srcObject = new MediaStream([track]);
+  void video.play().catch(() => undefined); // muted autoplay is allowed; a failure shows as no frames
+
+  let busy = false;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const tick = async () => {
+    timer = setTimeout(() => void tick(), 1000 / DETECTION_FPS);
+    // A worker that takes seconds per frame sends no frame-done to refresh the status on:
+    // refresh it here, so that the rate falling below the floor shows even then.
+    if (busy && !signal.aborted) refresh();
+    if (!enabled || busy || signal.aborted || video.readyState < 2 || !video.videoWidth) return;
+    busy = true;
+    try {
+      const bitmap = await createImageBitmap(video);
+      sentAt = performance.now();
+      post({ type: 'frame', bitmap, at: Date.now() }, [bitmap]);
+    } catch {
+      busy = false; // the video had no frame to give yet: try again on the next tick
+    }
+  };
+  let sentAt = 0;
+  void tick();
+
+  worker.onerror = (e) => {
+    e.preventDefault();
+    setStatus({ state: 'failed', code: 'detector-unavailable' });
+    personProblem = e.message || 'the detection worker failed';
+  };
+  worker.onmessage = (e: MessageEvent<FromWorker>) => {
+    const msg = e.data;
+    switch (msg.type) {
+      case 'person-model':
+        person = msg.state;
+        personProblem = msg.state === 'unavailable' ? (msg.detail ?? 'unknown') : null;
+        refresh();
+        return;
+      case 'frame-done': {
+        busy = false;
+        frames++;
+        const now = performance.now();
+        recent.push({
+          at: now,
+          ms: now - sentAt,
+          motionMs: msg.motionMs,
+          personMs: msg.personMs,
+          fraction: msg.fraction,
+          meanDiff: msg.meanDiff,
+        });
+        while (recent.length && (recent[0]?.at ?? now) < now - RATE_WINDOW_MS) recent.shift();
+        for (const ev of msg.events) {
+          const event: DetectionEvent = {
+            type: ev.type,
+            at: ev.at,
+            boxes: ev.boxes,
+            ...(ev.snapshot ? { snapshot: ev.snapshot } : {}),
+          };
+          for (const cb of [...eventSubs]) cb(event);
+        }
+        refresh();
+        return;
+      }
+      default:
+        msg satisfies never;
+    }
+  };
+
+  const startedAt = performance.now();
+  function refresh() {
+    if (status.state === 'failed') return;
+    if (!enabled) return setStatus({ state: 'off' });
+    const s = stats();
+    const msPerFrame = median(recent.map((r) => r.motionMs + (r.personMs ?? 0)));
+    const fps = recent.length / (Math.min(RATE_WINDOW_MS, performance.now() - startedAt) / 1000);
+    const warmedUp = performance.now() - startedAt > RATE_WINDOW_MS;
+    if (s.frames === 0 && person === 'loading') return setStatus({ state: 'loading' });
+    if (warmedUp && fps < MIN_FPS) return setStatus({ state: 'slow', msPerFrame, fps });
+    setStatus({ state: 'running', person, msPerFrame, fps });
+  }
+
+  function stats(): DetectionStats {
+    const personTimes = recent.map((r) => r.personMs).filter((m): m is number => m !== null);
+    return {
+      frames,
+      motionMs: median(recent.map((r) => r.motionMs)),
+      personMs: personTimes.length ? median(personTimes) : null,
+      maxFraction: Math.max(0, ...recent.map((r) => r.fraction)),
+      meanDiff: median(recent.map((r) => r.meanDiff)),
+    };
+  }
+
+  signal.addEventListener('abort', () => {
+    clearTimeout(timer);
+    worker.terminate();
+    video.srcObject = null;
+    eventSubs.clear();
+    statusSubs.clear();
+  });
+
+  return {
+    onEvent(cb) {
+      eventSubs.add(cb);
+      return () => eventSubs.delete(cb);
+    },
+    onStatus(cb) {
+      statusSubs.add(cb);
+      return () => statusSubs.delete(cb);
+    },
+    status: () => status,
+    stats,
+    updateSettings(s) {
+      enabled = s.enabled;
+      post({ type: 'settings', settings: s });
+      refresh();
+    },
+    personProblem: () => personProblem,
+  };
+}
+
+function absolute(urls: WorkerUrls): WorkerUrls {
+  const base = location.origin;
+  return {
+    visionBundle: new URL(urls.visionBundle, base).href,
+    wasm: new URL(urls.wasm, base).href,
+    poseModel: new URL(urls.poseModel, base).href,
+  };
+}
+
+function median(xs: number[]): number {
+  if (!xs.length) return 0;
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = s.length >> 1;
+  return s.length % 2 ? (s[mid] ?? 0) : ((s[mid - 1] ?? 0) + (s[mid] ?? 0)) / 2;
+}

@@ -1,0 +1,304 @@
+/**
+ * The door station (camera side of issue 5): a visitor's press rings every
+ * paired viewer allowed to watch (the ring first, the snapshot after it, in
+ * chunks), the first viewer to answer owns the conversation, viewers talk
+ * through `TalkPlayback` (only with `talk`, checked here) and may send quick
+ * replies, shown and spoken at the door. Everything is logged.
+ */
+import type { SessionMessage } from '../../shared/session.ts';
+import type { AccessLog } from '../access-log.ts';
+import { sha256B64u, splitChunks } from '../alerts/chunks.ts';
+import { Pacer } from '../alerts/pacer.ts';
+import { fitSnapshot } from '../alerts/snapshot.ts';
+import { TalkPlayback, type Talker } from '../camera/talk.ts';
+import type { CameraStreamer } from '../camera/streamer.ts';
+import type { Db, PairedPeer } from '../db.ts';
+import type { Messenger } from '../messenger.ts';
+import { Emitter, randomId } from '../util/emitter.ts';
+import { grabJpeg } from './frame-grab.ts';
+import { MessageOutbox } from './outbox.ts';
+import { recordMessage } from './recorder.ts';
+import {
+  IDLE,
+  nextDeadline,
+  step,
+  talkDecision,
+  type DoorEffect,
+  type DoorInput,
+  type DoorState,
+} from './ring-machine.ts';
+
+/** Snapshot frames per second (the relay allows 30/s per connection; alerts take 20 of it). */
+const SNAPSHOT_RATE = { perSec: 8, burst: 16 } as const;
+/** How long a quick reply stays on the door's screen. */
+export const QUICK_REPLY_SHOWN_MS = 20_000;
+
+export interface QuickReplyShown {
+  text: string;
+  from: string;
+  at: number;
+}
+
+/** The visitor's message after nobody answered. */
+export interface MessageRecording {
+  state: 'idle' | 'recording' | 'saved' | 'failed';
+  ms: number;
+}
+
+type DoorEvents = {
+  state: [DoorState];
+  recording: [MessageRecording];
+  talkers: [Talker[]];
+  reply: [QuickReplyShown | null];
+};
+
+export class DoorStation extends Emitter<DoorEvents> {
+  state: DoorState = IDLE;
+  reply: QuickReplyShown | null = null;
+  readonly talk: TalkPlayback;
+  readonly outbox: MessageOutbox;
+  recording: MessageRecording = { state: 'idle', ms: 0 };
+  private finishRecording: AbortController | null = null;
+  private stream: MediaStream | null = null;
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  private replyTimer: ReturnType<typeof setTimeout> | undefined;
+  private readonly pacer = new Pacer(SNAPSHOT_RATE.perSec, SNAPSHOT_RATE.burst);
+  private readonly ctl = new AbortController();
+  private readonly unsubs: (() => void)[];
+  /** Whether the conversation's owner has been seen watching (so that leaving ends it). */
+  private ownerSeen = false;
+
+  constructor(
+    private readonly messenger: Messenger,
+    private readonly streamer: CameraStreamer,
+    private readonly log: AccessLog,
+    db: Db,
+  ) {
+    super();
+    this.outbox = new MessageOutbox(messenger, db, log);
+    this.talk = new TalkPlayback(messenger, streamer, log, (peer, id) => talkDecision(peer, this.state, id));
+    this.unsubs = [
+      messenger.on('message', (from, msg) => this.onMessage(from, msg)),
+      this.talk.on('talkers', (t) => this.emit('talkers', t)),
+      // A viewer the relay cannot reach is not going to answer: when none can, "no answer" at once.
+      messenger.on('offline', (id) => {
+        const s = this.state;
+        if (s.phase === 'ringing') this.input({ type: 'decline', id: s.id, now: Date.now(), by: id });
+      }),
+      streamer.on('watchers', (ws) => {
+        const s = this.state;
+        if (s.phase !== 'answered') return;
+        const watching = ws.some((w) => w.viewerId === s.owner.deviceId);
+        if (watching) this.ownerSeen = true;
+        else if (this.ownerSeen) this.input({ type: 'owner-left', deviceId: s.owner.deviceId });
+      }),
+    ];
+  }
+
+  /** The outgoing (masked) stream the ring's snapshot is taken from. */
+  setStream(stream: MediaStream | null): void {
+    this.stream = stream;
+  }
+
+  /** The visitor pressed the button. */
+  ring(): void {
+    const targets = this.messenger.peers
+      .list()
+      .filter((p) => p.role === 'viewer' && p.permissions.watch)
+      .map((p) => p.deviceId);
+    if (this.recording.state !== 'recording') this.setRecording('idle', 0);
+    this.input({ type: 'press', id: randomId(12), now: Date.now(), targets });
+  }
+
+  /** Nobody answered: the visitor records a message (until `finishMessage` or the longest allowed). */
+  leaveMessage(): void {
+    const stream = this.stream;
+    if (this.state.phase !== 'no-answer' || !stream || this.recording.state === 'recording') return;
+    const finish = new AbortController();
+    this.finishRecording = finish;
+    this.setRecording('recording', 0);
+    recordMessage(stream, finish.signal, (ms) => this.setRecording('recording', ms))
+      .then((r) => this.outbox.add(r.clip, r.durationMs))
+      .then(
+        (m) => this.setRecording(m ? 'saved' : 'failed', this.recording.ms),
+        () => this.setRecording('failed', 0),
+      );
+  }
+
+  finishMessage(): void {
+    this.finishRecording?.abort();
+    this.finishRecording = null;
+  }
+
+  private setRecording(state: MessageRecording['state'], ms: number): void {
+    this.recording = { state, ms };
+    this.emit('recording', this.recording);
+  }
+
+  dispose(): void {
+    this.ctl.abort();
+    clearTimeout(this.timer);
+    clearTimeout(this.replyTimer);
+    for (const u of this.unsubs) u();
+    this.talk.dispose();
+    this.finishRecording?.abort();
+    this.outbox.dispose();
+    globalThis.speechSynthesis?.cancel();
+  }
+
+  private input(i: DoorInput): void {
+    const { state, effects } = step(this.state, i);
+    if (state !== this.state) {
+      if (state.phase !== 'answered') this.ownerSeen = false;
+      this.state = state;
+      this.emit('state', state);
+      this.arm();
+      this.talk.recheck(); // who owns the conversation decides who may talk
+    }
+    for (const e of effects) void this.carryOut(e);
+  }
+
+  private arm(): void {
+    clearTimeout(this.timer);
+    const at = nextDeadline(this.state);
+    if (at === null) return;
+    this.timer = setTimeout(
+      () => this.input({ type: 'tick', now: Date.now() }),
+      Math.max(0, at - Date.now()),
+    );
+  }
+
+  private async carryOut(e: DoorEffect): Promise<void> {
+    const me = this.messenger.identity.deviceId;
+    switch (e.type) {
+      case 'ring': {
+        const at = Date.now();
+        // The ring first, to everyone at once: the owner's phone rings before the picture is ready.
+        await Promise.all(e.targets.map((id) => this.messenger.send(id, { k: 'ring', id: e.id, at })));
+        void this.log.add({
+          event: 'ring',
+          deviceId: me,
+          name: 'Visitor',
+          reason: `${e.targets.length} viewers`,
+        });
+        await this.sendSnapshot(e.id, e.targets);
+        return;
+      }
+      case 'answered': {
+        void this.log.add({ event: 'ring-answered', deviceId: e.owner.deviceId, name: e.owner.name });
+        const msg: SessionMessage = { k: 'ring-state', id: e.id, state: 'answered', by: e.owner };
+        for (const id of this.ringTargets()) void this.messenger.send(id, msg);
+        return;
+      }
+      case 'already-answered':
+        void this.messenger.send(e.to, { k: 'ring-state', id: e.id, state: 'answered', by: e.owner });
+        return;
+      case 'no-answer':
+      case 'ended': {
+        const state = e.type;
+        for (const id of this.ringTargets())
+          void this.messenger.send(id, { k: 'ring-state', id: e.id, state, by: null });
+        return;
+      }
+    }
+  }
+
+  private ringTargets(): string[] {
+    return this.messenger.peers
+      .list()
+      .filter((p) => p.role === 'viewer' && p.permissions.watch)
+      .map((p) => p.deviceId);
+  }
+
+  private async sendSnapshot(id: string, targets: string[]): Promise<void> {
+    const blob = this.stream ? await grabJpeg(this.stream, this.ctl.signal) : null;
+    const jpeg = blob ? await fitSnapshot(blob) : null;
+    if (!jpeg) return;
+    const parts = splitChunks(jpeg);
+    const header: SessionMessage = {
+      k: 'ring-snapshot',
+      id,
+      snapshot: { size: jpeg.length, chunks: parts.length, sha256: await sha256B64u(jpeg) },
+    };
+    const frames: SessionMessage[] = [
+      header,
+      ...parts.map((data, i) => ({ k: 'alert-chunk' as const, id, i, data })),
+    ];
+    for (const frame of frames) {
+      for (const to of targets) {
+        const peer = this.messenger.peers.get(to);
+        if (!peer || peer.unpairing || !peer.permissions.watch) continue;
+        try {
+          await this.pacer.take(this.ctl.signal);
+        } catch {
+          return; // the door station closed
+        }
+        void this.messenger.send(to, frame);
+      }
+    }
+  }
+
+  private onMessage(from: PairedPeer, msg: SessionMessage): void {
+    if (from.role !== 'viewer' || from.unpairing) return;
+    const now = Date.now();
+    switch (msg.k) {
+      case 'ring-answer':
+        if (!from.permissions.watch) return;
+        this.input({ type: 'answer', id: msg.id, now, by: { deviceId: from.deviceId, name: from.name } });
+        return;
+      case 'ring-decline':
+        if (this.state.phase === 'ringing' && this.state.id === msg.id)
+          void this.log.add({ event: 'ring-declined', deviceId: from.deviceId, name: from.name });
+        this.input({ type: 'decline', id: msg.id, now, by: from.deviceId });
+        return;
+      case 'talk':
+        if (msg.on && !this.allowTalk(from, 'talk')) return;
+        this.talk.want(from, msg.on);
+        return;
+      case 'quick-reply':
+        if (!this.allowTalk(from, 'quick-reply')) return;
+        this.showReply(msg.text, from);
+        return;
+      default:
+        return;
+    }
+  }
+
+  /** Checks the permission here on the camera; a refusal is logged and told to the viewer. */
+  private allowTalk(from: PairedPeer, what: string): boolean {
+    const d = talkDecision(from, this.state, from.deviceId);
+    if (d.ok) return true;
+    void this.log.add({
+      event: 'refused',
+      deviceId: from.deviceId,
+      name: from.name,
+      reason: `${what}: ${d.reason === 'busy' ? `busy (${d.by ?? 'someone'} answered)` : 'not-allowed'}`,
+    });
+    void this.messenger.send(from.deviceId, {
+      k: 'talk-denied',
+      reason: d.reason,
+      ...(d.by !== undefined ? { by: d.by } : {}),
+    });
+    return false;
+  }
+
+  private showReply(text: string, from: PairedPeer): void {
+    void this.log.add({ event: 'quick-reply', deviceId: from.deviceId, name: from.name, reason: text });
+    this.reply = { text, from: from.name, at: Date.now() };
+    this.emit('reply', this.reply);
+    clearTimeout(this.replyTimer);
+    this.replyTimer = setTimeout(() => {
+      this.reply = null;
+      this.emit('reply', null);
+    }, QUICK_REPLY_SHOWN_MS);
+    speak(text);
+  }
+}
+
+/** Speaks the reply with the browser's own speech synthesis (nothing leaves the device); silent if it has none. */
+function speak(text: string): void {
+  const synth = globalThis.speechSynthesis;
+  if (!synth || typeof SpeechSynthesisUtterance === 'undefined') return;
+  synth.cancel();
+  synth.speak(new SpeechSynthesisUtterance(text));
+}

@@ -1,0 +1,75 @@
+/**
+ * One ring receiver per page (like the alert receiver: a ring reaches whatever
+ * route is open), with its chime and, while the page is hidden, a system
+ * notification with the snapshot.
+ */
+import type { Device } from '../device.ts';
+import { notifyPermission } from '../alerts/notify.ts';
+import { RingReceiver, type Ring } from './ring-receiver.ts';
+import { MessageInbox } from './inbox.ts';
+
+const receivers = new WeakMap<Device, RingReceiver>();
+const inboxes = new WeakMap<Device, MessageInbox>();
+
+/** The visitor messages this device received (one inbox per page, on every route). */
+export function messageInbox(device: Device): MessageInbox {
+  let inbox = inboxes.get(device);
+  if (!inbox) inboxes.set(device, (inbox = new MessageInbox(device.messenger, device.db, device.log)));
+  return inbox;
+}
+
+export function ringReceiver(device: Device): RingReceiver {
+  let r = receivers.get(device);
+  if (!r) {
+    r = new RingReceiver(device.messenger, device.log, device.db);
+    r.on('ring', (ring) => void notifyRing(ring));
+    // The same notification again (same tag), now with the picture, if it still rings.
+    r.on('snapshot', (ring) => ring.view === 'ringing' && void notifyRing(ring));
+    receivers.set(device, r);
+  }
+  return r;
+}
+
+/** Cameras whose live view should open with sound on: this device just answered their ring. */
+const answered = new Set<string>();
+export const markAnswered = (cameraId: string): void => void answered.add(cameraId);
+export function takeAnswered(cameraId: string): boolean {
+  return answered.delete(cameraId);
+}
+
+async function notifyRing(ring: Ring): Promise<void> {
+  if (document.visibilityState !== 'hidden' || notifyPermission() !== 'granted') return;
+  const image = ring.snapshot ? await dataUrl(ring.snapshot).catch(() => undefined) : undefined;
+  // `image` is in the Notifications spec and in Chromium, not yet in TypeScript's DOM types.
+  const options: NotificationOptions & { image?: string } = {
+    ...(image ? { image } : {}),
+    body: 'Someone is at the door. Open Doorpeer to answer.',
+    tag: `ring-${ring.id}`,
+    icon: '/icons/icon-192.png',
+    requireInteraction: true,
+    data: { cameraId: ring.cameraId, ring: ring.id },
+  };
+  try {
+    const reg = 'serviceWorker' in navigator ? await navigator.serviceWorker.getRegistration() : undefined;
+    // Buttons only where a service worker shows it (the only kind that can have them).
+    const actions = [
+      { action: 'answer', title: 'Answer' },
+      { action: 'decline', title: 'Decline' },
+    ];
+    // `actions` is in the Notifications spec and in Chromium, not yet in TypeScript's DOM types.
+    const withActions: NotificationOptions = Object.assign({}, options, { actions });
+    if (reg) await reg.showNotification(`Doorbell: ${ring.cameraName}`, withActions);
+    else new Notification(`Doorbell: ${ring.cameraName}`, options);
+  } catch {
+    // Notifications unavailable: the in-app alert and chime still ring.
+  }
+}
+
+function dataUrl(blob: Blob): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const r = new FileReader();
+    r.onload = () => resolve(String(r.result));
+    r.onerror = () => reject(r.error ?? new Error('snapshot unreadable'));
+    r.readAsDataURL(blob);
+  });
+}

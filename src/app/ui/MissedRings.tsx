@@ -1,0 +1,43 @@
+import { useEffect, useMemo, useState } from 'preact/hooks';
+import type { MissedRing } from '../db.ts';
+import { ringReceiver } from '../doorbell/service.ts';
+import { useDevice } from './hooks.ts';
+import { useCurrent } from './use-current.ts';
+
+/** Rings nobody answered here, newest first, with their snapshot (kept only on this device). */
+export function MissedRings() {
+  const device = useDevice();
+  const receiver = useMemo(() => ringReceiver(device), [device]);
+  const missed = useCurrent(
+    (f) => receiver.on('missed', f),
+    () => receiver.missed(),
+    [receiver],
+  );
+  if (missed.length === 0) return null;
+  return (
+    <details class="missed-rings" data-testid="missed-rings" open>
+      <summary>Missed rings ({missed.length})</summary>
+      <ul class="plain">
+        {[...missed].reverse().map((m) => (
+          <MissedItem key={m.key} ring={m} camera={device.peers.get(m.cameraId)?.name ?? 'Camera'} />
+        ))}
+      </ul>
+    </details>
+  );
+}
+
+function MissedItem({ ring, camera }: { ring: MissedRing; camera: string }) {
+  const [url, setUrl] = useState<string | null>(null);
+  useEffect(() => {
+    if (!ring.snapshot) return setUrl(null);
+    const u = URL.createObjectURL(ring.snapshot);
+    setUrl(u);
+    return () => URL.revokeObjectURL(u);
+  }, [ring.snapshot]);
+  return (
+    <li data-testid="missed-ring" data-camera-id={ring.cameraId}>
+      {camera}, {new Date(ring.at).toLocaleString()}
+      {url ? <img data-testid="missed-ring-snapshot" src={url} alt={`Who rang at ${camera}`} /> : null}
+    </li>
+  );
+}

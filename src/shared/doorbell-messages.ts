@@ -1,0 +1,103 @@
+/**
+ * Session messages for the doorbell (issue 5): ring, answer, talk-back and
+ * quick replies. Sealed like every other session message; `session.ts` adds
+ * them to `SessionMessage`.
+ *
+ * A ring goes out at once as `ring` (no picture, so the owner's phone rings
+ * without waiting for a JPEG); the snapshot follows as `ring-snapshot` (size,
+ * chunk count, SHA-256) and the alert wire format's `alert-chunk`s under the
+ * ring's ID, reassembled by the alerts' `AlertAssembler` (`src/app/alerts/`).
+ */
+import { z } from 'zod';
+import { ALERT_LIMITS } from './alert-messages.ts';
+
+export const DOORBELL_LIMITS = {
+  /** Characters of a typed quick reply (spoken at the door and shown there). */
+  quickReplyChars: 200,
+  /** Quick replies a viewer keeps. */
+  quickReplies: 12,
+  /** A visitor message: at most this long and this large (the door records at a low bitrate). */
+  messageMaxMs: 20_000,
+  messageMaxBytes: 1_200_000,
+  /** ceil(messageMaxBytes / ALERT_LIMITS.chunkBytes): chunks are the alert wire format's size. */
+  messageMaxChunks: 150,
+} as const;
+
+const ringId = z.string().regex(/^[A-Za-z0-9_-]{8,32}$/, 'not a ring ID');
+const b64u = z.string().regex(/^[A-Za-z0-9_-]*$/, 'not base64url');
+const deviceId = z.string().regex(/^[a-z2-7]{26}$/, 'not a device ID');
+
+export const RING_STATES = ['ringing', 'answered', 'no-answer', 'ended'] as const;
+export type RingWireState = (typeof RING_STATES)[number];
+
+export const TALK_DENIALS = ['not-allowed', 'busy'] as const;
+export type TalkDenial = (typeof TALK_DENIALS)[number];
+
+export const DoorbellMessages = [
+  /** Door -> every paired viewer allowed to watch: a visitor pressed the button. */
+  z.object({ k: z.literal('ring'), id: ringId, at: z.number().int().nonnegative() }),
+  /** Door -> viewer: the ring's snapshot follows in `alert-chunk`s with this ID. */
+  z.object({
+    k: z.literal('ring-snapshot'),
+    id: ringId,
+    snapshot: z.object({
+      size: z.number().int().min(1).max(ALERT_LIMITS.maxSnapshotBytes),
+      chunks: z.number().int().min(1).max(ALERT_LIMITS.maxChunks),
+      sha256: b64u.length(43),
+    }),
+  }),
+  /** Viewer -> door: I answer / I decline this ring. The first answer owns the conversation. */
+  z.object({ k: z.literal('ring-answer'), id: ringId }),
+  z.object({ k: z.literal('ring-decline'), id: ringId }),
+  /** Door -> viewers: what became of the ring, and who answered it. */
+  z.object({
+    k: z.literal('ring-state'),
+    id: ringId,
+    state: z.enum(RING_STATES),
+    by: z.object({ deviceId, name: z.string().max(64) }).nullable(),
+  }),
+  /** Viewer -> door: I start / stop talking (its microphone rides on the live session). */
+  z.object({ k: z.literal('talk'), on: z.boolean() }),
+  /** Door -> viewer: your voice is not played here, and why (`busy`: `by` owns the conversation). */
+  z.object({ k: z.literal('talk-denied'), reason: z.enum(TALK_DENIALS), by: z.string().max(64).optional() }),
+  /** Viewer -> door: a typed reply, shown and spoken at the door. */
+  z.object({
+    k: z.literal('quick-reply'),
+    text: z.string().trim().min(1).max(DOORBELL_LIMITS.quickReplyChars),
+  }),
+  /**
+   * Visitor message (nobody answered): door -> viewer, a recorded clip kept on the door until
+   * each viewer acknowledged it. Header, then chunks of `ALERT_LIMITS.chunkBytes`.
+   */
+  z.object({
+    k: z.literal('visitor-message'),
+    id: ringId,
+    at: z.number().int().nonnegative(),
+    durationMs: z
+      .number()
+      .int()
+      .min(0)
+      .max(DOORBELL_LIMITS.messageMaxMs + 5000),
+    mime: z
+      .string()
+      .regex(/^(video|audio)\/[a-z0-9.+-]+(;[ a-z0-9=.,"+-]*)?$/i)
+      .max(100),
+    size: z.number().int().min(1).max(DOORBELL_LIMITS.messageMaxBytes),
+    chunks: z.number().int().min(1).max(DOORBELL_LIMITS.messageMaxChunks),
+    sha256: b64u.length(43),
+  }),
+  z.object({
+    k: z.literal('visitor-message-chunk'),
+    id: ringId,
+    i: z
+      .number()
+      .int()
+      .min(0)
+      .max(DOORBELL_LIMITS.messageMaxChunks - 1),
+    data: b64u.min(1).max(Math.ceil((ALERT_LIMITS.chunkBytes * 4) / 3)),
+  }),
+  /** Viewer -> door: this message arrived whole and is stored; the door may forget it for me. */
+  z.object({ k: z.literal('visitor-message-ack'), id: ringId }),
+  /** Viewer -> door (when it comes online): send me any message you still hold for me. */
+  z.object({ k: z.literal('messages-pull') }),
+] as const;
