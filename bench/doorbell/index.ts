@@ -4,7 +4,7 @@
  *     page (median over at least 20 presses), against a bare message round trip through the
  *     same relay process (two Node clients, no sealing, no browser), measured in the same run;
  *   - talk-back: mouth to ear, viewer to door. The viewer's fake microphone plays 1 kHz tone
- *     bursts; an AudioWorklet finds each burst's onset in the viewer's microphone and in what
+ *     bursts; a ScriptProcessorNode finds each burst's onset in the viewer's microphone and in what
  *     the door plays (`talk-audio`), both timed against each page's Web Audio clock; the
  *     floor is the same microphone over two RTCPeerConnections in one page.
  * Loopback: the built app served by our relay, door and viewer in separate Chromium processes
@@ -181,10 +181,11 @@ Chromium processes on this machine (one clock), through our relay, sealed end to
 - **Ring**: from the press of \`ring-button\` to the \`ring-alert\` in the viewer's DOM (the snapshot
   follows in chunks and is not included). Baseline: half the round trip of a bare 400-character
   message between two Node clients through the same relay process, measured in the same run.
-- **Talk-back**: 1 kHz tone bursts as the viewer's fake microphone; onsets found by an AudioWorklet
+- **Talk-back**: 1 kHz tone bursts as the viewer's fake microphone; onsets found by a ScriptProcessorNode
   in the viewer's microphone and in the door's playback of it, each against its page's Web Audio
   clock (capture before Web Audio and the loudspeaker after it are not included). Floor: the same
-  microphone over two RTCPeerConnections in one page.
+  microphone over two RTCPeerConnections in one page. Audio latency here swings with the machine's
+  load (WebRTC's jitter buffer grows when the CPU is starved): compare the ratio to the floor.
 
 | what | n | median | p90 | ratio |
 | --- | --- | --- | --- | --- |

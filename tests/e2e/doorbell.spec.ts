@@ -70,7 +70,7 @@ async function viewerId(camera: Device, index: number): Promise<string> {
   return id;
 }
 
-test('the door rings the owner with a snapshot; the owner answers, talks and the door plays it; a quick reply shows at the door', async ({
+test('the door rings the owner with a snapshot; the owner answers, talks and the door plays it; quick replies, typed and in the owner’s voice, reach the door', async ({
   relay,
   devices,
 }) => {
@@ -218,6 +218,20 @@ test('two viewers: the first to answer owns the conversation, the second sees wh
   await owner.page.getByTestId('talk-toggle').check();
   await expect(camera.page.getByTestId('talking-indicator')).toContainText(`${ownerName ?? ''} is talking`);
   await expect.poll(() => doorPlaybackLevel(camera.page)).toBeGreaterThan(0.005);
+
+  // Taking `talk` away while the owner talks silences the door at once (checked on the camera).
+  await camera.page.getByTestId('doorbell-exit').click();
+  const ownerId = await viewerId(camera, 0);
+  await camera.page
+    .locator(`[data-testid="paired-viewer"][data-device-id="${ownerId}"]`)
+    .getByTestId('perm-talk')
+    .uncheck();
+  await expect(camera.page.getByTestId('talking-indicator')).toHaveCount(0);
+  await expect(camera.page.locator('[data-testid="talk-audio"]')).toHaveCount(0);
+  expect(await doorPlaybackLevel(camera.page)).toBe(0);
+  // ...and the owner is told, with the microphone off.
+  await expectError(owner.page, 'talk-not-allowed');
+  await expect(owner.page.getByTestId('talk')).toHaveAttribute('data-state', 'off');
 });
 
 test('nobody answers: the ring is kept as missed with its snapshot; the visitor leaves a video message, kept on the door until each owner device has it', async ({

@@ -23,7 +23,11 @@ interface Playing extends Talker {
 
 export type TalkCheck = (viewer: PairedPeer | undefined, viewerId: string) => { ok: true } | { ok: false };
 
-export class TalkPlayback extends Emitter<{ talkers: [Talker[]] }> {
+export class TalkPlayback extends Emitter<{
+  talkers: [Talker[]];
+  /** A viewer that was talking (or about to) may no longer: the door tells it why. */
+  revoked: [viewerId: string];
+}> {
   private readonly playing = new Map<string, Playing>();
   private readonly unsubs: (() => void)[];
 
@@ -104,15 +108,19 @@ export class TalkPlayback extends Emitter<{ talkers: [Talker[]] }> {
   /** Stops everyone who may no longer talk or whose session has gone; starts those now able to. */
   recheck(): void {
     for (const id of [...this.playing.keys()]) {
-      if (!this.check(this.messenger.peers.get(id), id).ok || !this.streamer.connectionFor(id)) {
+      const allowed = this.check(this.messenger.peers.get(id), id).ok;
+      if (!allowed || !this.streamer.connectionFor(id)) {
         this.wanted.delete(id); // a new session starts silent: the viewer asks again
         this.stop(id);
+        if (!allowed) this.emit('revoked', id);
       }
     }
     for (const id of [...this.wanted]) {
       const peer = this.messenger.peers.get(id);
-      if (!this.check(peer, id).ok) this.wanted.delete(id);
-      else if (peer && !this.playing.has(id)) this.start(peer);
+      if (!this.check(peer, id).ok) {
+        this.wanted.delete(id);
+        this.emit('revoked', id);
+      } else if (peer && !this.playing.has(id)) this.start(peer);
     }
   }
 

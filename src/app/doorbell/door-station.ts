@@ -80,6 +80,11 @@ export class DoorStation extends Emitter<DoorEvents> {
     this.unsubs = [
       messenger.on('message', (from, msg) => this.onMessage(from, msg)),
       this.talk.on('talkers', (t) => this.emit('talkers', t)),
+      // `talk` taken away (or someone else answered) while it talked: say so, as for a refusal.
+      this.talk.on('revoked', (id) => {
+        const peer = messenger.peers.get(id);
+        if (peer && !peer.unpairing) this.allowTalk(peer, 'talk');
+      }),
       // A viewer the relay cannot reach is not going to answer: when none can, "no answer" at once.
       messenger.on('offline', (id) => {
         const s = this.state;
