@@ -107,10 +107,14 @@ export class Messenger extends Emitter<MessengerEvents> {
    * Writes the channel's counters, at most one write in flight per peer: a burst
    * of signaling (offer, answer, a handful of candidates) used to queue one
    * IndexedDB transaction per message on the critical path of the first frame;
-   * now it writes the first counters at once and the latest ones as soon as that
-   * write is done. Nothing waits for it, as before: the sender skips ahead on
-   * restart, and a lost receiver update only narrows replay protection to the
-   * time window for the last messages.
+   * now it writes the first counters in the next task and the latest ones as
+   * soon as that write is done. The next task, not at once: opening an IndexedDB
+   * transaction costs the main thread 1-2 ms (bench/ttff profile), which would
+   * otherwise come between sealing a message and sending it, or between opening
+   * one and handing it on, on both devices for every hop to the first frame.
+   * Nothing waits for it, as before: the sender skips ahead on restart, and a
+   * lost receiver update only narrows replay protection to the time window for
+   * the last messages.
    */
   private persist(deviceId: string, ch: SealedChannel): void {
     const state = this.writes.get(deviceId);
@@ -121,12 +125,15 @@ export class Messenger extends Emitter<MessengerEvents> {
     const write = (c: SealedChannel): void => {
       const entry = { dirty: null as SealedChannel | null };
       this.writes.set(deviceId, entry);
-      void putCounters(this.db, deviceId, c.counters)
-        .catch(() => undefined)
-        .then(() => {
-          this.writes.delete(deviceId);
-          if (entry.dirty && this.channels.has(deviceId)) write(entry.dirty);
-        });
+      setTimeout(() => {
+        void putCounters(this.db, deviceId, (entry.dirty ?? c).counters)
+          .catch(() => undefined)
+          .then(() => {
+            this.writes.delete(deviceId);
+            if (entry.dirty && this.channels.has(deviceId)) write(entry.dirty);
+          });
+        entry.dirty = null; // taken by this write
+      }, 0);
     };
     write(ch);
   }

@@ -68,6 +68,7 @@ function Live({ cameraId, name }: { cameraId: string; name: string }) {
   // Muted by default; opened by answering the doorbell, it starts with the door's sound on.
   const [muted, setMuted] = useState(() => !takeAnswered(cameraId));
   const [managing, setManaging] = useState(false);
+  const panels = usePanelsAfterFirstFrame(state);
   const [editingDetection, setEditingDetection] = useState(false);
   useWatchLog(session, cameraId, name);
 
@@ -95,7 +96,14 @@ function Live({ cameraId, name }: { cameraId: string; name: string }) {
       <ConnectionPath session={session} state={state} />
       <RelayBadge />
       <div class="stage">
-        <video ref={video} data-testid="live-video" autoplay playsInline muted={muted} />
+        <video
+          ref={video}
+          data-testid="live-video"
+          autoplay
+          playsInline
+          muted={muted}
+          onLoadedData={panels.show}
+        />
       </div>
       <div class="live-controls">
         <button type="button" data-testid="unmute" aria-pressed={!muted} onClick={() => setMuted((m) => !m)}>
@@ -138,10 +146,35 @@ function Live({ cameraId, name }: { cameraId: string; name: string }) {
       {problem && state !== 'live' && problem !== 'relay-unreachable' ? (
         <ErrorBox code={problem} onRetry={state === 'failed' ? undefined : () => session?.retryNow()} />
       ) : null}
-      <AlertSettings cameraId={cameraId} />
-      <EventList cameraId={cameraId} />
+      {panels.shown ? <AlertSettings cameraId={cameraId} /> : null}
+      {panels.shown ? <EventList cameraId={cameraId} /> : null}
     </main>
   );
+}
+
+/** How long the panels below the video wait for a first frame that does not come. */
+const PANELS_FALLBACK_MS = 1500;
+
+/**
+ * The panels below the video (alert settings, the event history with its
+ * snapshots) read IndexedDB and draw images as they mount. Mounted with the
+ * view, that work lands on the viewer's main thread while the camera's answer
+ * is on its way and holds it up (about 10 ms of the time to first frame,
+ * bench/ttff). They appear with the first frame instead, or as soon as no
+ * frame is coming (failed, offline), or after a moment whatever happens.
+ */
+function usePanelsAfterFirstFrame(state: LiveState): { shown: boolean; show: () => void } {
+  const [shown, setShown] = useState(false);
+  useEffect(() => {
+    if (shown) return;
+    if (state === 'failed' || state === 'offline') {
+      setShown(true);
+      return;
+    }
+    const timer = setTimeout(() => setShown(true), PANELS_FALLBACK_MS);
+    return () => clearTimeout(timer);
+  }, [state, shown]);
+  return { shown, show: () => setShown(true) };
 }
 
 /** Writes this viewer's side of the access log: when it watched, and what it refused. */

@@ -1,5 +1,5 @@
 import { createContext } from 'preact';
-import { useContext, useEffect, useState } from 'preact/hooks';
+import { useContext, useEffect, useRef, useState } from 'preact/hooks';
 import type { Device } from '../device.ts';
 
 export const DeviceContext = createContext<Device | null>(null);
@@ -26,15 +26,30 @@ export function navigate(route: string): void {
   location.hash = `#${route}`;
 }
 
-/** Re-renders whenever `subscribe` reports a change; returns `read()`. */
+/**
+ * Re-renders whenever `subscribe` reports a change; returns `read()`.
+ *
+ * Effects run after the browser has painted, so a change that happens between this
+ * render and the subscription would never be reported (a relay badge stuck at
+ * "connecting" although the device is online). Right after subscribing, the value is
+ * read again and compared with what was rendered.
+ */
 export function useSubscribed<T>(
   subscribe: (onChange: () => void) => () => void,
   read: () => T,
   deps: unknown[],
 ): T {
   const [, setTick] = useState(0);
-  useEffect(() => subscribe(() => setTick((n) => n + 1)), deps);
-  return read();
+  const value = read();
+  const rendered = useRef(value);
+  rendered.current = value;
+  useEffect(() => {
+    const rerender = () => setTick((n) => n + 1);
+    const unsubscribe = subscribe(rerender);
+    if (!Object.is(read(), rendered.current)) rerender();
+    return unsubscribe;
+  }, deps);
+  return value;
 }
 
 /** Re-render every `ms` (for "since 2 min" labels and countdowns). */
