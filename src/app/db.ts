@@ -10,6 +10,10 @@ import type { PeerCard } from '../shared/session.ts';
 import type { ChannelCounters } from '../shared/crypto/seal.ts';
 import type { GuardState } from './pairing/guard.ts';
 import type { DetectionBox, DetectionEventType, DetectionSettings } from './detection/types.ts';
+import type { ClipType } from '../shared/history-messages.ts';
+import type { WrappedKey } from './history/seal.ts';
+import type { ClipSettings } from './history/clip-plan.ts';
+import type { RetentionPolicy } from './history/retention.ts';
 
 export type Role = 'camera' | 'viewer';
 
@@ -65,6 +69,10 @@ export interface Settings {
   missedRings: MissedRing[];
   /** Viewer: quick replies in the owner's own recorded voice. */
   voiceReplies: VoiceReply[];
+  /** Camera: pre-roll, calm time, longest clip, and whether motion alone records (issue 7). */
+  clipSettings: ClipSettings;
+  /** Viewer: how long and how much clip history is kept (issue 7). */
+  retention: RetentionPolicy;
 }
 
 /** A quick reply the owner recorded, played at the door through talk-back. */
@@ -166,10 +174,57 @@ interface DoorpeerDB extends DBSchema {
     value: StoredEvent;
     indexes: { receivedAt: number; camera: [string, number] };
   };
+  /** Camera: event clips sealed for the owners, kept until every owner device acknowledged them. */
+  sealedClips: { key: string; value: SealedClipRecord };
+  /** Viewer: verified chunks of clips being received, by [`${cameraId}/${id}/${sha256}`, index]. */
+  clipParts: { key: [string, number]; value: ClipPart };
+  /** Viewer: the clip history. */
+  clips: { key: string; value: StoredClip; indexes: { at: number; camera: [string, number] } };
+}
+
+/** Camera: one sealed clip. The camera holds no key that opens `body`. */
+export interface SealedClipRecord {
+  id: string;
+  type: ClipType;
+  at: number;
+  durationMs: number;
+  mime: string;
+  size: number;
+  snapshotBytes: number;
+  sha256: string;
+  snapshotIv: string;
+  clipIv: string;
+  /** The content key wrapped for each owner device. */
+  keys: Record<string, WrappedKey>;
+  /** Owner devices that have not acknowledged it yet. */
+  pending: string[];
+  body: Blob;
+}
+
+export interface ClipPart {
+  clip: string;
+  i: number;
+  data: Uint8Array<ArrayBuffer>;
+}
+
+/** Viewer: one clip in the history, opened (this is the owner's own device). */
+export interface StoredClip {
+  /** `${cameraId}/${clip id}` */
+  key: string;
+  cameraId: string;
+  type: ClipType;
+  /** Camera's clock, epoch ms. */
+  at: number;
+  durationMs: number;
+  receivedAt: number;
+  /** Clip plus snapshot bytes. */
+  bytes: number;
+  clip: Blob;
+  snapshot?: Blob;
 }
 
 export const DB_NAME = 'doorpeer';
-export const DB_VERSION = 2;
+export const DB_VERSION = 3;
 
 export type Db = IDBPDatabase<DoorpeerDB>;
 
@@ -188,6 +243,13 @@ export function openDoorpeerDb(name = DB_NAME): Promise<Db> {
         const events = db.createObjectStore('events', { keyPath: 'key' });
         events.createIndex('receivedAt', 'receivedAt');
         events.createIndex('camera', ['cameraId', 'receivedAt']);
+      }
+      if (oldVersion < 3) {
+        db.createObjectStore('sealedClips', { keyPath: 'id' });
+        db.createObjectStore('clipParts', { keyPath: ['clip', 'i'] });
+        const clips = db.createObjectStore('clips', { keyPath: 'key' });
+        clips.createIndex('at', 'at');
+        clips.createIndex('camera', ['cameraId', 'at']);
       }
     },
   });
@@ -337,5 +399,79 @@ export async function deleteEvents(db: Db, cameraId: string): Promise<void> {
     await cursor.delete();
     cursor = await cursor.continue();
   }
+  await tx.done;
+}
+
+// --- Event clips (issue 7) ---
+
+export async function listSealedClips(db: Db): Promise<SealedClipRecord[]> {
+  return (await db.getAll('sealedClips')).sort((a, b) => a.at - b.at);
+}
+
+export async function putSealedClip(db: Db, clip: SealedClipRecord): Promise<void> {
+  const tx = db.transaction('sealedClips', 'readwrite');
+  await tx.store.put(clip);
+  await tx.done;
+}
+
+/** Removes one owner device from a sealed clip's pending list; deletes the clip when none is left. */
+export async function ackSealedClip(db: Db, id: string, deviceId: string): Promise<void> {
+  const tx = db.transaction('sealedClips', 'readwrite');
+  const c = await tx.store.get(id);
+  if (c) {
+    const pending = c.pending.filter((p) => p !== deviceId);
+    if (pending.length === 0) await tx.store.delete(id);
+    else await tx.store.put({ ...c, pending });
+  }
+  await tx.done;
+}
+
+const partRange = (clip: string) => IDBKeyRange.bound([clip, 0], [clip, Infinity]);
+
+export async function putClipPart(db: Db, part: ClipPart): Promise<void> {
+  const tx = db.transaction('clipParts', 'readwrite');
+  await tx.store.put(part);
+  await tx.done;
+}
+
+export async function clipPartIndexes(db: Db, clip: string): Promise<number[]> {
+  return (await db.getAllKeys('clipParts', partRange(clip))).map((k) => k[1]);
+}
+
+export async function readClipParts(db: Db, clip: string): Promise<ClipPart[]> {
+  return db.getAll('clipParts', partRange(clip));
+}
+
+export async function deleteClipParts(db: Db, clip: string): Promise<void> {
+  const tx = db.transaction('clipParts', 'readwrite');
+  await tx.store.delete(partRange(clip));
+  await tx.done;
+}
+
+/** Stores a clip once: false if one with the same key is already there. */
+export async function addClip(db: Db, clip: StoredClip): Promise<boolean> {
+  const tx = db.transaction('clips', 'readwrite');
+  if (await tx.store.getKey(clip.key)) {
+    await tx.done;
+    return false;
+  }
+  await tx.store.add(clip);
+  await tx.done;
+  return true;
+}
+
+export async function hasClip(db: Db, key: string): Promise<boolean> {
+  return (await db.getKey('clips', key)) !== undefined;
+}
+
+/** Newest first. */
+export async function listClips(db: Db): Promise<StoredClip[]> {
+  return (await db.getAll('clips')).sort((a, b) => b.at - a.at);
+}
+
+export async function deleteClips(db: Db, keys: readonly string[]): Promise<void> {
+  if (keys.length === 0) return;
+  const tx = db.transaction('clips', 'readwrite');
+  for (const k of keys) await tx.store.delete(k);
   await tx.done;
 }

@@ -106,6 +106,21 @@ export const APP_ERRORS = {
     action:
       'Allow the microphone for this site in the browser (the icon in the address bar, or site settings), then press Talk again.',
   },
+  'clip-storage-full': {
+    title: 'There is no room to store a new clip on this device',
+    action:
+      'The clip stays on the camera until there is room. Delete clips you do not need, lower the history limits, or free storage on this device.',
+  },
+  'clip-unreadable': {
+    title: 'A clip from a camera could not be opened on this device',
+    action:
+      'It was not sealed for this device or was damaged. Unpair and pair the camera again if it keeps happening.',
+  },
+  'camera-clips-full': {
+    title: 'The camera’s clip storage is full',
+    action:
+      'New clips are not kept until the owner devices collect the waiting ones. Open Doorpeer on an owner device so they are delivered.',
+  },
   'storage-failed': {
     title: 'This browser cannot store Doorpeer’s keys',
     action: 'Leave private browsing mode or free some storage, then reload.',

@@ -7,6 +7,7 @@
 import { z } from 'zod';
 import { AlertMessages } from './alert-messages.ts';
 import { DoorbellMessages } from './doorbell-messages.ts';
+import { HistoryMessages } from './history-messages.ts';
 
 const sessionId = z.string().regex(/^[A-Za-z0-9_-]{8,32}$/, 'not a session ID');
 const b64u = z.string().regex(/^[A-Za-z0-9_-]*$/, 'not base64url');
@@ -78,6 +79,8 @@ export const SessionMessage = z.discriminatedUnion('k', [
   ...AlertMessages,
   /** Ring, answer, talk-back, quick replies (`doorbell-messages.ts`). */
   ...DoorbellMessages,
+  /** Event clips, sealed for the owners, resumable (`history-messages.ts`). */
+  ...HistoryMessages,
 ]);
 export type SessionMessage = z.infer<typeof SessionMessage>;
 

@@ -25,15 +25,27 @@ interface Dump {
   stores: Record<string, Array<{ key: IDBValidKey; value: unknown }>>;
 }
 
+/** The stores of schema version 2: version 1's and the viewer's alert list. */
+const V2_STORES: Record<string, string | null> = { ...V1_STORES, events: 'key' };
+
 /**
  * On a same-origin page where the app does not run (`robots.txt`: a plain text document),
- * read every record of the version-1 stores, delete the
- * database and write it back as a version-1 database.
+ * read every record of the stores an earlier version had, delete the
+ * database and write it back as that version's database.
  */
 async function rewriteAsVersion1(page: Page, origin: string): Promise<Dump> {
+  return rewriteAs(page, origin, 1, V1_STORES);
+}
+
+async function rewriteAs(
+  page: Page,
+  origin: string,
+  version: number,
+  storeList: Record<string, string | null>,
+): Promise<Dump> {
   await page.goto(`${origin}/robots.txt`);
   return page.evaluate(
-    async ({ name, stores }) => {
+    async ({ name, stores, version }) => {
       const request = <T>(r: IDBRequest<T>) =>
         new Promise<T>((resolve, reject) => {
           r.onsuccess = () => resolve(r.result);
@@ -64,10 +76,14 @@ async function rewriteAsVersion1(page: Page, origin: string): Promise<Dump> {
         // an error: the delete goes on once that connection closes.
       });
 
-      const v1 = await open(1, (db) => {
+      const v1 = await open(version, (db) => {
         for (const [store, keyPath] of Object.entries(stores)) {
           const s = db.createObjectStore(store, keyPath ? { keyPath, autoIncrement: store === 'log' } : {});
           if (store === 'log') s.createIndex('ts', 'ts');
+          if (store === 'events') {
+            s.createIndex('receivedAt', 'receivedAt');
+            s.createIndex('camera', ['cameraId', 'receivedAt']);
+          }
         }
       });
       const tx = v1.transaction(Object.keys(stores), 'readwrite');
@@ -81,12 +97,12 @@ async function rewriteAsVersion1(page: Page, origin: string): Promise<Dump> {
         tx.oncomplete = () => resolve();
         tx.onerror = () => reject(tx.error);
       });
-      const version = v1.version;
+      const made = v1.version;
       v1.close();
-      if (version !== 1) throw new Error(`expected a version-1 database, got ${version}`);
+      if (made !== version) throw new Error(`expected a version-${version} database, got ${made}`);
       return dump;
     },
-    { name: DB_NAME, stores: V1_STORES },
+    { name: DB_NAME, stores: storeList, version },
   );
 }
 
@@ -133,9 +149,38 @@ test('a viewer whose database is from schema version 1 keeps its identity, pairi
   await viewer.page.goto(`${relay.url}/robots.txt`);
   const after = await describeDb(viewer.page);
   expect(after.version).toBe(DB_VERSION);
-  expect(after.stores).toEqual(expect.arrayContaining([...Object.keys(V1_STORES), 'events']));
+  expect(after.stores).toEqual(
+    expect.arrayContaining([...Object.keys(V1_STORES), 'events', 'sealedClips', 'clipParts', 'clips']),
+  );
+  // Version 3 (event clips): empty stores, nothing lost around them.
+  expect(after.counts.clips).toBe(0);
   expect(after.counts.identity).toBe(1);
   expect(after.counts.peers).toBe(1);
   // Nothing of the old log is lost; watching added to it.
   expect(after.counts.log).toBeGreaterThan(before.stores.log!.length);
+});
+
+test('a viewer whose database is from schema version 2 gets the clip stores and keeps everything else', async ({
+  relay,
+  devices,
+}) => {
+  const { viewer, cameraId } = await pairedCameraAndViewer(devices, relay);
+  const before = await rewriteAs(viewer.page, relay.url, 2, V2_STORES);
+  expect(before.stores.identity).toHaveLength(1);
+  expect(before.stores.peers).toHaveLength(1);
+
+  await gotoRoute(viewer, relay, '#/viewer');
+  await expect(cameraTile(viewer.page, cameraId)).toBeVisible();
+  await expect(viewer.page.getByTestId('history')).toHaveAttribute('data-count', '0');
+
+  await viewer.page.goto(`${relay.url}/robots.txt`);
+  const after = await describeDb(viewer.page);
+  expect(after.version).toBe(DB_VERSION);
+  expect(after.stores).toEqual(
+    expect.arrayContaining([...Object.keys(V2_STORES), 'sealedClips', 'clipParts', 'clips']),
+  );
+  expect(after.counts.identity).toBe(1);
+  expect(after.counts.peers).toBe(1);
+  expect(after.counts.events).toBe(before.stores.events!.length);
+  expect(after.counts.log).toBeGreaterThanOrEqual(before.stores.log!.length);
 });

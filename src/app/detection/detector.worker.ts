@@ -1,8 +1,8 @@
 /**
  * The detection worker (a classic worker: see person.ts). Receives frames as transferred
  * ImageBitmaps, scores motion on every one, runs the person detector only while the
- * motion gate is open (or on every frame when asked, for the benchmark's baseline) and
- * answers each frame with its cost and any events.
+ * motion gate is open or the frame moves (or on every frame when asked, for the
+ * benchmark's baseline) and answers each frame with its cost and any events.
  */
 import { rgbaToGrey, MOTION_HEIGHT, MOTION_WIDTH } from './motion.ts';
 import { DetectionPipeline, type Decision } from './pipeline.ts';

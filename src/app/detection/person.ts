@@ -42,6 +42,9 @@ export class PersonDetector {
     const canvas = new OffscreenCanvas(CROP_SIZE, CROP_SIZE);
     const ctx = canvas.getContext('2d', { willReadFrequently: true });
     if (!ctx) throw new Error('no 2d context');
+    // The first run sets up the graph and takes about 2 s more than the others on this
+    // machine (bench alert-latency): pay it here, not on the first person at the door.
+    landmarker.detect(canvas);
     return new PersonDetector(landmarker, canvas, ctx);
   }
 

@@ -16,7 +16,7 @@ export interface Decision {
 export interface MotionStep {
   score: MotionScore;
   moving: boolean;
-  /** True when the person detector should run on this frame (the gate is open). */
+  /** True when the person detector should run on this frame (the gate is open, or this frame moves). */
   wantPerson: boolean;
   decisions: Decision[];
 }
@@ -27,6 +27,7 @@ export class DetectionPipeline {
   private readonly filter: TemporalFilter;
   private readonly minFraction: number;
   private personSent = false;
+  private wasMoving = false;
   private lastMotionBox: DetectionBox | undefined;
 
   constructor(
@@ -58,23 +59,32 @@ export class DetectionPipeline {
     const moving = score.fraction >= this.minFraction;
     if (moving && score.box)
       this.lastMotionBox = { ...score.box, label: 'motion', score: Math.min(1, score.fraction * 10) };
+    // A new episode begins with the first moving frame on a calm scene, not when the gate
+    // opens: the person detector already runs on that frame (alert latency, issue 4), and a
+    // single noisy frame costs one detector run, since the next one starts afresh.
+    if (moving && !this.wasMoving && !this.gate.active) {
+      this.personSent = false;
+      this.filter.reset();
+    }
+    this.wasMoving = moving;
     const change = this.gate.update(moving, now);
     const decisions: Decision[] = [];
     if (change === 'start') {
-      this.personSent = false;
-      this.filter.reset();
       decisions.push({ type: 'motion-start', boxes: this.lastMotionBox ? [this.lastMotionBox] : [] });
     } else if (change === 'end') {
       decisions.push({ type: 'motion-end', boxes: [] });
       this.lastMotionBox = undefined;
     }
-    return { score, moving, wantPerson: this.gate.active && !this.personSent, decisions };
+    return { score, moving, wantPerson: (this.gate.active || moving) && !this.personSent, decisions };
   }
 
-  /** One person-detector run's best box (undefined when it found nobody). */
+  /**
+   * One person-detector run's best box (undefined when it found nobody). A person is only
+   * raised once motion has started, so the viewer always sees motion-start first.
+   */
   person(best: DetectionBox | undefined): Decision[] {
     const confirmed = this.filter.push(best?.score ?? 0);
-    if (!confirmed || this.personSent || !best) return [];
+    if (!confirmed || this.personSent || !best || !this.gate.active) return [];
     this.personSent = true;
     return [{ type: 'person', boxes: [best] }];
   }

@@ -9,6 +9,7 @@ import type { Device } from '../device.ts';
 import { alertReceiver } from '../alerts/service.ts';
 import { messageInbox, ringReceiver } from '../doorbell/service.ts';
 import { RingAlerts } from './RingAlert.tsx';
+import { clipInbox } from '../history/service.ts';
 
 export function App({ device }: { device: Device }) {
   // Alerts from paired cameras are received (and kept) on every route, not just where they are listed.
@@ -16,6 +17,8 @@ export function App({ device }: { device: Device }) {
   // Rings too: the doorbell rings whatever route is open.
   useEffect(() => void ringReceiver(device), [device]);
   useEffect(() => void messageInbox(device), [device]);
+  // Event clips (issue 7) are collected from the cameras on every route too.
+  useEffect(() => void clipInbox(device), [device]);
   return (
     <DeviceContext.Provider value={device}>
       <Router device={device} />

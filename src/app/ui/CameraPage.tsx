@@ -28,6 +28,8 @@ import { useOutgoingStream } from '../camera/use-outgoing.ts';
 import { useAlertSender } from '../alerts/use-alert-sender.ts';
 import { useDoorStation } from '../doorbell/use-door-station.ts';
 import { DoorbellLayer } from './DoorStation.tsx';
+import { useCameraClips } from '../history/use-camera-clips.ts';
+import { CameraClipStatus } from './CameraClipStatus.tsx';
 
 export function CameraPage() {
   const device = useDevice();
@@ -85,6 +87,8 @@ export function CameraPage() {
   useAlertSender(device.messenger, detection, outgoing.settings);
   // Ring, answer, talk-back and quick replies (issue 5).
   const door = useDoorStation(device, streamer, outgoing.stream);
+  // Event clips with pre-roll, sealed for the owners, held until delivered (issue 7).
+  const clips = useCameraClips(device, outgoing.stream, detection, door);
 
   useEffect(() => {
     void (async () => {
@@ -269,6 +273,7 @@ export function CameraPage() {
         Play a sound here when someone starts watching
       </label>
       <DetectionPanel engine={detection} />
+      <CameraClipStatus clips={clips} />
       <AccessLogView />
     </main>
   );

@@ -6,6 +6,7 @@ import { AccessLogView } from './AccessLogView.tsx';
 import { EventList } from './EventList.tsx';
 import { VisitorMessages } from './VisitorMessages.tsx';
 import { MissedRings } from './MissedRings.tsx';
+import { HistoryView } from './HistoryView.tsx';
 import { navigate, useDevice, useSubscribed } from './hooks.ts';
 
 /** The owner's list of paired cameras. */
@@ -56,6 +57,7 @@ export function ViewerPage() {
         </button>
       )}
       {cameras.length > 0 ? <EventList /> : null}
+      {cameras.length > 0 ? <HistoryView /> : null}
       <MissedRings />
       <VisitorMessages />
       <AccessLogView title="Activity" />

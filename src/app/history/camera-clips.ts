@@ -1,0 +1,141 @@
+/**
+ * Camera side of event clips: detection events and rings drive the clip plan
+ * (`clip-plan.ts`); a clip is claimed from the pre-roll recorder, finished after
+ * calm (or at its longest), sealed for every owner device allowed to watch
+ * (`seal.ts`) and handed to the outbox, which keeps it until delivered.
+ * The plain clip never reaches IndexedDB.
+ */
+import type { DetectionEvent } from '../detection/types.ts';
+import type { ClipType } from '../../shared/history-messages.ts';
+import { CLIP_LIMITS } from '../../shared/history-messages.ts';
+import { getSetting, type Db } from '../db.ts';
+import type { Messenger } from '../messenger.ts';
+import { Emitter, randomId } from '../util/emitter.ts';
+import {
+  DEFAULT_CLIP_SETTINGS,
+  IDLE_PLAN,
+  onTrigger,
+  stopAt,
+  triggerOf,
+  type ClipPlan,
+  type ClipSettings,
+} from './clip-plan.ts';
+import { sha256B64u } from './chunks.ts';
+import { ClipOutbox } from './outbox.ts';
+import { PrerollRecorder, recordingSupported, type ClaimedClip } from './preroll.ts';
+import { sealClip } from './seal.ts';
+
+export type CameraClipState = 'off' | 'unsupported' | 'ready' | 'recording' | 'sealing';
+
+export class CameraClips extends Emitter<{ state: [CameraClipState] }> {
+  readonly outbox: ClipOutbox;
+  state: CameraClipState = 'off';
+  private settings: ClipSettings = DEFAULT_CLIP_SETTINGS;
+  private preroll: PrerollRecorder | null = null;
+  private plan: ClipPlan = IDLE_PLAN;
+  private current: { claim: ClaimedClip; eventAt: number; snapshot?: Blob } | null = null;
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  private stream: MediaStream | null = null;
+
+  constructor(
+    private readonly messenger: Messenger,
+    private readonly db: Db,
+  ) {
+    super();
+    this.outbox = new ClipOutbox(messenger, db);
+    void getSetting(db, 'clipSettings')
+      .then((s) => {
+        if (s) this.settings = { ...DEFAULT_CLIP_SETTINGS, ...s };
+        this.setStream(this.stream);
+      })
+      .catch(() => undefined);
+  }
+
+  setStream(stream: MediaStream | null): void {
+    this.stream = stream;
+    this.preroll?.dispose();
+    this.preroll = null;
+    if (!stream) return this.setState('off');
+    if (!recordingSupported()) return this.setState('unsupported');
+    this.preroll = new PrerollRecorder(stream, this.settings.preRollMs);
+    if (this.state !== 'recording' && this.state !== 'sealing') this.setState('ready');
+  }
+
+  onDetection(e: DetectionEvent): void {
+    const type = triggerOf(e.type, this.settings);
+    if (type) this.trigger(type, e.at, e.snapshot);
+  }
+
+  onRing(at: number, snapshot?: Blob): void {
+    this.trigger('ring', at, snapshot);
+  }
+
+  dispose(): void {
+    clearTimeout(this.timer);
+    this.preroll?.dispose();
+    this.outbox.dispose();
+  }
+
+  private setState(s: CameraClipState): void {
+    this.state = s;
+    this.emit('state', s);
+  }
+
+  private trigger(type: ClipType, at: number, snapshot?: Blob): void {
+    const now = Date.now();
+    if (this.plan.state === 'idle') {
+      const claim = this.preroll?.claim();
+      if (!claim) return;
+      this.current = { claim, eventAt: at, ...(snapshot ? { snapshot } : {}) };
+      this.setState('recording');
+    } else if (this.current && !this.current.snapshot && snapshot) this.current.snapshot = snapshot;
+    this.plan = onTrigger(this.plan, type, now);
+    this.schedule();
+  }
+
+  private schedule(): void {
+    clearTimeout(this.timer);
+    const end = stopAt(this.plan, this.settings);
+    if (end === null) return;
+    this.timer = setTimeout(() => void this.finish(), Math.max(0, end - Date.now()));
+  }
+
+  private async finish(): Promise<void> {
+    const cur = this.current;
+    const plan = this.plan;
+    this.current = null;
+    this.plan = IDLE_PLAN;
+    if (!cur || plan.state === 'idle') return;
+    this.setState('sealing');
+    try {
+      const rec = await cur.claim.finish();
+      const recipients = this.messenger.peers
+        .list()
+        .filter((p) => p.role === 'viewer' && !p.unpairing && p.permissions.watch);
+      if (rec.blob.size === 0 || recipients.length === 0) return;
+      const id = randomId(12);
+      const clip = new Uint8Array(await rec.blob.arrayBuffer());
+      const snapshot = cur.snapshot ? new Uint8Array(await cur.snapshot.arrayBuffer()) : null;
+      const sealed = await sealClip(id, clip, snapshot, recipients);
+      clip.fill(0);
+      if (sealed.body.length > CLIP_LIMITS.maxBytes) return;
+      await this.outbox.add({
+        id,
+        type: plan.type,
+        at: cur.eventAt,
+        durationMs: Math.min(rec.durationMs, CLIP_LIMITS.maxDurationMs),
+        mime: rec.blob.type.slice(0, 80) || 'video/webm',
+        size: sealed.body.length,
+        snapshotBytes: sealed.snapshotBytes,
+        sha256: await sha256B64u(sealed.body),
+        snapshotIv: sealed.snapshotIv,
+        clipIv: sealed.clipIv,
+        keys: sealed.keys,
+        pending: recipients.map((r) => r.deviceId),
+        body: new Blob([sealed.body]),
+      });
+    } finally {
+      this.setState(this.preroll ? 'ready' : 'off');
+    }
+  }
+}

@@ -1,0 +1,124 @@
+/**
+ * The camera's rolling pre-roll (browser only). Two MediaRecorders run on the
+ * outgoing (privacy-masked) stream, started `preRollMs` apart, and each is
+ * restarted every `2 * preRollMs`. A recording always starts on a keyframe, so
+ * when an event comes the older of the two is claimed as the clip: it already
+ * holds between `preRollMs` and `2 * preRollMs` of video before the event, and
+ * it is one whole, playable file. The other one keeps cycling meanwhile.
+ */
+
+const TYPES = ['video/webm;codecs=vp8,opus', 'video/webm;codecs=vp8', 'video/webm', 'video/mp4'];
+const TIMESLICE_MS = 1000;
+
+interface Slot {
+  rec: MediaRecorder;
+  startedAt: number;
+  parts: Blob[];
+  claimed: boolean;
+}
+
+export interface RecordedClip {
+  blob: Blob;
+  durationMs: number;
+  /** Epoch ms of the clip's first frame. */
+  startedAt: number;
+}
+
+export interface ClaimedClip {
+  /** Epoch ms of the clip's first frame. */
+  readonly startedAt: number;
+  /** Ends the clip; resolves with the whole file. */
+  finish(): Promise<RecordedClip>;
+}
+
+export function recordingSupported(): boolean {
+  return typeof MediaRecorder !== 'undefined' && TYPES.some((t) => MediaRecorder.isTypeSupported(t));
+}
+
+export class PrerollRecorder {
+  private readonly slots: Slot[] = [];
+  private timer: ReturnType<typeof setInterval> | undefined;
+  private readonly mimeType: string | undefined;
+
+  constructor(
+    private readonly stream: MediaStream,
+    private readonly preRollMs: number,
+    private readonly bitrate = 250_000,
+  ) {
+    this.mimeType = TYPES.find((t) => MediaRecorder.isTypeSupported(t));
+    this.slots.push(this.startSlot());
+    // The second recorder starts one pre-roll later; from then on, every pre-roll, the older
+    // unclaimed one is restarted, so one of them always holds at least a pre-roll.
+    this.timer = setInterval(() => this.cycle(), preRollMs);
+  }
+
+  /** Claims the recording that reaches furthest back as the clip. Null when nothing records. */
+  claim(): ClaimedClip | null {
+    const slot = this.slots
+      .filter((s) => !s.claimed && s.rec.state === 'recording')
+      .sort((a, b) => a.startedAt - b.startedAt)[0];
+    if (!slot) return null;
+    slot.claimed = true;
+    // Keep a pre-roll recorder running next to the clip.
+    if (this.slots.every((s) => s.claimed)) this.slots.push(this.startSlot());
+    return {
+      startedAt: slot.startedAt,
+      finish: () => this.finish(slot),
+    };
+  }
+
+  dispose(): void {
+    clearInterval(this.timer);
+    this.timer = undefined;
+    for (const s of this.slots.splice(0)) if (!s.claimed) this.drop(s);
+  }
+
+  private cycle(): void {
+    const free = this.slots.filter((s) => !s.claimed);
+    if (free.length < 2) {
+      this.slots.push(this.startSlot());
+      return;
+    }
+    const oldest = free.sort((a, b) => a.startedAt - b.startedAt)[0]!;
+    this.drop(oldest);
+    this.slots.splice(this.slots.indexOf(oldest), 1, this.startSlot());
+  }
+
+  private startSlot(): Slot {
+    const rec = new MediaRecorder(this.stream, {
+      ...(this.mimeType ? { mimeType: this.mimeType } : {}),
+      videoBitsPerSecond: this.bitrate,
+      audioBitsPerSecond: 24_000,
+    });
+    const slot: Slot = { rec, startedAt: Date.now(), parts: [], claimed: false };
+    rec.ondataavailable = (e) => {
+      if (e.data.size > 0) slot.parts.push(e.data);
+    };
+    rec.start(TIMESLICE_MS);
+    return slot;
+  }
+
+  private drop(s: Slot): void {
+    s.rec.ondataavailable = null;
+    if (s.rec.state !== 'inactive') s.rec.stop();
+    s.parts = [];
+  }
+
+  private finish(slot: Slot): Promise<RecordedClip> {
+    const i = this.slots.indexOf(slot);
+    if (i >= 0) this.slots.splice(i, 1);
+    return new Promise((resolve) => {
+      const done = () => {
+        const type = slot.rec.mimeType || this.mimeType || 'video/webm';
+        resolve({
+          blob: new Blob(slot.parts, { type }),
+          durationMs: Date.now() - slot.startedAt,
+          startedAt: slot.startedAt,
+        });
+      };
+      if (slot.rec.state === 'inactive') return done();
+      slot.rec.addEventListener('stop', done, { once: true });
+      slot.rec.stop();
+    });
+  }
+}

@@ -1,0 +1,48 @@
+/**
+ * Viewer history retention (pure, unit-tested): which clips to delete so that
+ * none is older than the age limit and the total stays within the size limit,
+ * oldest first.
+ */
+export interface RetentionPolicy {
+  /** Keep clips at most this old (by the camera's event time). */
+  maxAgeMs: number;
+  /** Keep at most this many bytes of clips and snapshots. */
+  maxBytes: number;
+}
+
+export const DEFAULT_RETENTION: RetentionPolicy = {
+  maxAgeMs: 30 * 24 * 3600 * 1000,
+  maxBytes: 500 * 1024 * 1024,
+};
+
+export interface RetainedItem {
+  key: string;
+  at: number;
+  bytes: number;
+}
+
+/** Keys to delete, oldest first. `incomingBytes` makes room for a clip about to be stored. */
+export function retentionPlan(
+  items: readonly RetainedItem[],
+  policy: RetentionPolicy,
+  now: number,
+  incomingBytes = 0,
+): string[] {
+  const sorted = [...items].sort((a, b) => a.at - b.at || (a.key < b.key ? -1 : 1));
+  const out: string[] = [];
+  let total = sorted.reduce((s, x) => s + x.bytes, 0) + incomingBytes;
+  for (const x of sorted) {
+    const tooOld = now - x.at > policy.maxAgeMs;
+    if (!tooOld && total <= policy.maxBytes) break;
+    out.push(x.key);
+    total -= x.bytes;
+  }
+  return out;
+}
+
+/** Local calendar day of an epoch ms, `YYYY-MM-DD`, for the per-day timeline. */
+export function dayKey(at: number): string {
+  const d = new Date(at);
+  const p = (n: number) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}`;
+}

@@ -1,0 +1,231 @@
+/**
+ * Viewer: event clip history (issue 7), per day, newest first, with snapshots;
+ * filter by camera and type; play, download, delete; retention limits; storage
+ * used; persistent storage requested. Everything lives only on this device.
+ */
+import { useEffect, useMemo, useState } from 'preact/hooks';
+import { deleteClips, listClips, setSetting, type StoredClip } from '../db.ts';
+import { clipInbox } from '../history/service.ts';
+import { dayKey, type RetentionPolicy } from '../history/retention.ts';
+import { CLIP_TYPES } from '../../shared/history-messages.ts';
+import { ErrorBox } from './ErrorBox.tsx';
+import { useDevice } from './hooks.ts';
+import { useCurrent } from './use-current.ts';
+
+const DAY_MS = 24 * 3600 * 1000;
+const MB = 1024 * 1024;
+
+export function HistoryView() {
+  const device = useDevice();
+  const inbox = useMemo(() => clipInbox(device), [device]);
+  const [clips, setClips] = useState<StoredClip[]>([]);
+  const [camera, setCamera] = useState('');
+  const [type, setType] = useState('');
+  const [policy, setPolicy] = useState<RetentionPolicy | null>(null);
+  const [storage, setStorage] = useState<{ usage: number; quota: number; persisted: boolean } | null>(null);
+  const [, setTick] = useState(0);
+  const receiving = useCurrent(
+    (f) => inbox.on('progress', f),
+    () => inbox.progress(),
+    [inbox],
+  );
+
+  useEffect(() => {
+    const reload = () => {
+      void listClips(device.db).then(setClips);
+      setTick((n) => n + 1);
+      void estimate().then(setStorage);
+    };
+    reload();
+    return inbox.on('changed', reload);
+  }, [device, inbox]);
+  useEffect(() => void inbox.retention().then(setPolicy), [inbox]);
+
+  const shown = clips.filter((c) => (!camera || c.cameraId === camera) && (!type || c.type === type));
+  const days = new Map<string, StoredClip[]>();
+  for (const c of shown) days.set(dayKey(c.at), [...(days.get(dayKey(c.at)) ?? []), c]);
+  const cameras = [...new Set(clips.map((c) => c.cameraId))];
+  const savePolicy = (p: RetentionPolicy) => {
+    setPolicy(p);
+    void setSetting(device.db, 'retention', p).then(() => inbox.enforceRetention());
+  };
+
+  return (
+    <section
+      class="history"
+      data-testid="history"
+      data-count={clips.length}
+      data-last-want-from={inbox.lastWantFrom}
+    >
+      <h2>History</h2>
+      {inbox.problem === 'quota' ? <ErrorBox code="clip-storage-full" /> : null}
+      {inbox.problem === 'cannot-open' ? <ErrorBox code="clip-unreadable" /> : null}
+      <p class="fine" data-testid="history-storage">
+        {clips.length} clips, {(clips.reduce((s, c) => s + c.bytes, 0) / MB).toFixed(1)} MB
+        {storage
+          ? `; this site uses ${(storage.usage / MB).toFixed(1)} of ${(storage.quota / MB).toFixed(0)} MB; storage ${
+              storage.persisted ? 'is persistent' : 'may be cleared by the browser when space is low'
+            }`
+          : ''}
+        .
+      </p>
+      {receiving.length ? (
+        <ul class="plain">
+          {receiving.map((r) => (
+            <li
+              key={r.key}
+              data-testid="clip-receiving"
+              data-key={r.key}
+              data-held={r.held}
+              data-total={r.total}
+              data-from={r.from}
+            >
+              Receiving a clip: {Math.round((100 * r.held) / r.total)}%
+            </li>
+          ))}
+        </ul>
+      ) : null}
+      <div class="controls">
+        <select
+          data-testid="history-camera"
+          value={camera}
+          onChange={(e) => setCamera((e.target as HTMLSelectElement).value)}
+        >
+          <option value="">All cameras</option>
+          {cameras.map((id) => (
+            <option key={id} value={id}>
+              {device.peers.get(id)?.name ?? id.slice(0, 6)}
+            </option>
+          ))}
+        </select>
+        <select
+          data-testid="history-type"
+          value={type}
+          onChange={(e) => setType((e.target as HTMLSelectElement).value)}
+        >
+          <option value="">All events</option>
+          {CLIP_TYPES.map((t) => (
+            <option key={t} value={t}>
+              {t}
+            </option>
+          ))}
+        </select>
+        {policy ? (
+          <>
+            <label>
+              Keep days{' '}
+              <input
+                type="number"
+                min={1}
+                data-testid="retention-days"
+                value={Math.round(policy.maxAgeMs / DAY_MS)}
+                onChange={(e) =>
+                  savePolicy({
+                    ...policy,
+                    maxAgeMs: Math.max(1, Number((e.target as HTMLInputElement).value)) * DAY_MS,
+                  })
+                }
+              />
+            </label>
+            <label>
+              Keep MB{' '}
+              <input
+                type="number"
+                min={0.01}
+                step={0.01}
+                data-testid="retention-mb"
+                value={Math.round((policy.maxBytes / MB) * 100) / 100}
+                onChange={(e) => {
+                  const mb = Number((e.target as HTMLInputElement).value);
+                  if (Number.isFinite(mb) && mb > 0) savePolicy({ ...policy, maxBytes: Math.round(mb * MB) });
+                }}
+              />
+            </label>
+          </>
+        ) : null}
+      </div>
+      {[...days.entries()].map(([day, items]) => (
+        <div key={day} data-testid="history-day" data-day={day}>
+          <h3>{day}</h3>
+          <ul class="plain">
+            {items.map((c) => (
+              <HistoryItem
+                key={c.key}
+                clip={c}
+                camera={device.peers.get(c.cameraId)?.name ?? 'Camera'}
+                onDelete={() =>
+                  void deleteClips(device.db, [c.key]).then(() =>
+                    setClips((l) => l.filter((x) => x.key !== c.key)),
+                  )
+                }
+              />
+            ))}
+          </ul>
+        </div>
+      ))}
+    </section>
+  );
+}
+
+function HistoryItem({ clip, camera, onDelete }: { clip: StoredClip; camera: string; onDelete: () => void }) {
+  const [playing, setPlaying] = useState(false);
+  const urls = useMemo(
+    () => ({
+      clip: URL.createObjectURL(clip.clip),
+      snapshot: clip.snapshot ? URL.createObjectURL(clip.snapshot) : null,
+    }),
+    [clip],
+  );
+  useEffect(
+    () => () => {
+      URL.revokeObjectURL(urls.clip);
+      if (urls.snapshot) URL.revokeObjectURL(urls.snapshot);
+    },
+    [urls],
+  );
+  const ext = clip.clip.type.includes('mp4') ? 'mp4' : 'webm';
+  return (
+    <li
+      data-testid="history-item"
+      data-key={clip.key}
+      data-camera-id={clip.cameraId}
+      data-type={clip.type}
+      data-duration-ms={clip.durationMs}
+      data-bytes={clip.clip.size}
+      data-history-bytes={clip.bytes}
+    >
+      {urls.snapshot ? <img data-testid="history-snapshot" src={urls.snapshot} alt="" width={160} /> : null}
+      <span>
+        {camera}: {clip.type}, {new Date(clip.at).toLocaleTimeString()} ({Math.round(clip.durationMs / 1000)}{' '}
+        s)
+      </span>{' '}
+      <button type="button" data-testid="clip-play" onClick={() => setPlaying(true)}>
+        Play
+      </button>{' '}
+      <a
+        data-testid="clip-download"
+        href={urls.clip}
+        download={`doorpeer-${clip.type}-${new Date(clip.at).toISOString()}.${ext}`}
+      >
+        Download
+      </a>{' '}
+      <button type="button" data-testid="clip-delete" onClick={onDelete}>
+        Delete
+      </button>
+      {playing ? (
+        <video data-testid="clip-video" src={urls.clip} controls autoplay muted playsInline />
+      ) : null}
+    </li>
+  );
+}
+
+async function estimate(): Promise<{ usage: number; quota: number; persisted: boolean } | null> {
+  if (!navigator.storage?.estimate) return null;
+  // Ask once that the browser keeps this site's data under storage pressure; it may say no.
+  const persisted =
+    (await navigator.storage.persisted?.()) ||
+    (await navigator.storage.persist?.().catch(() => false)) ||
+    false;
+  const e = await navigator.storage.estimate();
+  return { usage: e.usage ?? 0, quota: e.quota ?? 0, persisted };
+}

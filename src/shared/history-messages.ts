@@ -1,0 +1,88 @@
+/**
+ * Session messages for event clips (issue 7). Clips are sealed on the camera
+ * for each paired owner device (`src/app/history/seal.ts`) and travel as
+ * ordinary sealed session messages over the relay, like visitor messages:
+ *
+ *   viewer -> camera  clips-pull            what do you hold for me?
+ *   camera -> viewer  clip { header }       one per clip pending for that viewer
+ *   viewer -> camera  clip-want { from }    send chunks from index `from` (what it lacks)
+ *   camera -> viewer  clip-chunk { i }      ciphertext chunk, with SHA-256 over (index, bytes)
+ *   viewer -> camera  clip-ack              stored whole; the camera forgets it for this viewer
+ *
+ * The viewer keeps verified chunks in IndexedDB, so a reload or a dropped
+ * connection on either side resumes where it stopped; the clip is stored under
+ * `${cameraId}/${id}` once, so a repeat is acknowledged and ignored.
+ */
+import { z } from 'zod';
+import { ALERT_LIMITS } from './alert-messages.ts';
+
+export const CLIP_LIMITS = {
+  /** Ciphertext bytes per chunk: the alert wire format's chunk size (fits one relay frame). */
+  chunkBytes: ALERT_LIMITS.chunkBytes,
+  /** Largest sealed clip (snapshot + video); the camera records at a low bitrate. */
+  maxBytes: 2_400_000,
+  /** ceil(maxBytes / chunkBytes) */
+  maxChunks: 300,
+  maxDurationMs: 60_000,
+} as const;
+
+export const CLIP_TYPES = ['person', 'motion', 'ring'] as const;
+export type ClipType = (typeof CLIP_TYPES)[number];
+
+const clipId = z.string().regex(/^[A-Za-z0-9_-]{8,32}$/, 'not a clip ID');
+const b64u = z.string().regex(/^[A-Za-z0-9_-]*$/, 'not base64url');
+
+/** The content key of one clip, wrapped for one owner device (ephemeral ECDH P-256 + HKDF + AES-GCM). */
+export const WrappedKeyWire = z.object({
+  /** Ephemeral ECDH P-256 public key, SPKI base64url. */
+  epk: b64u.max(200),
+  salt: b64u.length(22),
+  iv: b64u.length(16),
+  /** AES-GCM of the 32-byte content key: 48 bytes. */
+  wrapped: b64u.length(64),
+});
+
+export const HistoryMessages = [
+  z.object({ k: z.literal('clips-pull') }),
+  z.object({
+    k: z.literal('clip'),
+    id: clipId,
+    type: z.enum(CLIP_TYPES),
+    at: z.number().int().nonnegative(),
+    durationMs: z
+      .number()
+      .int()
+      .min(0)
+      .max(CLIP_LIMITS.maxDurationMs + 10_000),
+    mime: z.string().max(80),
+    /** Sealed bytes: snapshot ciphertext (`snapshotBytes` long, may be 0) then clip ciphertext. */
+    size: z.number().int().min(1).max(CLIP_LIMITS.maxBytes),
+    snapshotBytes: z
+      .number()
+      .int()
+      .min(0)
+      .max(ALERT_LIMITS.maxSnapshotBytes + 16),
+    chunks: z.number().int().min(1).max(CLIP_LIMITS.maxChunks),
+    sha256: b64u.length(43),
+    snapshotIv: b64u.length(16),
+    clipIv: b64u.length(16),
+    key: WrappedKeyWire,
+  }),
+  z.object({
+    k: z.literal('clip-want'),
+    id: clipId,
+    from: z.number().int().min(0).max(CLIP_LIMITS.maxChunks),
+  }),
+  z.object({
+    k: z.literal('clip-chunk'),
+    id: clipId,
+    i: z
+      .number()
+      .int()
+      .min(0)
+      .max(CLIP_LIMITS.maxChunks - 1),
+    data: b64u.min(1).max(Math.ceil((CLIP_LIMITS.chunkBytes * 4) / 3)),
+    sha256: b64u.length(43),
+  }),
+  z.object({ k: z.literal('clip-ack'), id: clipId }),
+] as const;
