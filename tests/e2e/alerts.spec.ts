@@ -18,8 +18,11 @@ const EVENT_TIMEOUT = 60_000;
 const eventItems = (page: Page, type?: string): Locator =>
   page.locator(`[data-testid="event-item"]${type ? `[data-event-type="${type}"]` : ''}`);
 
-async function lastViewerId(camera: Device): Promise<string> {
-  const id = await camera.page.getByTestId('paired-viewer').last().getAttribute('data-device-id');
+/** The viewer paired last, once the camera lists `count` paired viewers (its row may come late). */
+async function lastViewerId(camera: Device, count: number): Promise<string> {
+  const rows = camera.page.getByTestId('paired-viewer');
+  await expect(rows).toHaveCount(count);
+  const id = await rows.last().getAttribute('data-device-id');
   if (!id) throw new Error('paired-viewer has no data-device-id');
   return id;
 }
@@ -32,7 +35,7 @@ test('a person at the door reaches the paired viewer as an alert with a snapshot
   const { camera, viewer: owner, cameraId } = await pairedCameraAndViewer(devices, relay);
   const guest = await devices.openViewer(relay, 'guest');
   await pairByCode(camera, guest);
-  const guestId = await lastViewerId(camera);
+  const guestId = await lastViewerId(camera, 2);
   const guestRow = camera.page.locator(`[data-testid="paired-viewer"][data-device-id="${guestId}"]`);
   await guestRow.getByTestId('perm-watch').uncheck();
   await guestRow.getByTestId('perm-manage').uncheck();

@@ -20,9 +20,15 @@ const logItems = (page: Page, event: string, deviceId?: string) =>
   );
 
 /** The viewer's own device ID, as the camera lists it. */
-async function onlyViewerId(camera: Device): Promise<string> {
-  const row = camera.page.getByTestId('paired-viewer').last();
-  const id = await row.getAttribute('data-device-id');
+/**
+ * The device ID of the viewer paired last, once the camera lists `count` paired viewers
+ * (the camera adds a row when its side of the pairing is stored, which may come after the
+ * viewer's side has finished).
+ */
+async function newestViewerId(camera: Device, count = 1): Promise<string> {
+  const rows = camera.page.getByTestId('paired-viewer');
+  await expect(rows).toHaveCount(count);
+  const id = await rows.last().getAttribute('data-device-id');
   if (!id) throw new Error('paired-viewer has no data-device-id');
   return id;
 }
@@ -32,7 +38,7 @@ test('revoking watch cuts the running stream at once, survives a camera reload, 
   devices,
 }) => {
   const { camera, viewer, cameraId } = await pairedCameraAndViewer(devices, relay);
-  const viewerId = await onlyViewerId(camera);
+  const viewerId = await newestViewerId(camera);
   await watch(viewer, cameraId);
   await expect(camera.page.getByTestId('watcher-item')).toContainText(/since/);
 
@@ -68,10 +74,10 @@ test('a viewer with manage changes another viewer’s rights from its phone; one
   const camera = await devices.openCamera(relay);
   const owner = await devices.openViewer(relay, 'owner');
   const cameraId = await pairByCode(camera, owner);
-  const ownerId = await onlyViewerId(camera);
+  const ownerId = await newestViewerId(camera);
   const guest = await devices.openViewer(relay, 'guest');
   await pairByCode(camera, guest);
-  const guestId = await onlyViewerId(camera);
+  const guestId = await newestViewerId(camera, 2);
   expect(guestId).not.toBe(ownerId);
   await viewerRow(camera, guestId).getByTestId('perm-manage').uncheck();
 
@@ -99,7 +105,7 @@ test('a viewer with manage changes another viewer’s rights from its phone; one
 
 test('unpairing while the camera is offline reaches it when it is back', async ({ relay, devices }) => {
   const { camera, viewer, cameraId } = await pairedCameraAndViewer(devices, relay);
-  const viewerId = await onlyViewerId(camera);
+  const viewerId = await newestViewerId(camera);
 
   // The camera goes away (its page leaves the app; its storage stays in its browser profile).
   await camera.page.goto('about:blank');
@@ -138,7 +144,7 @@ function storedPeerCount(page: Page): Promise<number> {
 
 test('both sides log who watched, when and for how long', async ({ relay, devices }) => {
   const { camera, viewer, cameraId } = await pairedCameraAndViewer(devices, relay);
-  const viewerId = await onlyViewerId(camera);
+  const viewerId = await newestViewerId(camera);
   await watch(viewer, cameraId);
   await expect(logItems(camera.page, 'watch-start', viewerId)).toHaveCount(1);
   await gotoRoute(viewer, relay, '#/viewer');
