@@ -181,6 +181,7 @@ test('a viewer whose database is from schema version 2 gets the clip stores and 
   );
   expect(after.counts.identity).toBe(1);
   expect(after.counts.peers).toBe(1);
-  expect(after.counts.events).toBe(before.stores.events!.length);
+  // Kept; the camera (a person at the door) may have sent a new alert meanwhile.
+  expect(after.counts.events).toBeGreaterThanOrEqual(before.stores.events!.length);
   expect(after.counts.log).toBeGreaterThanOrEqual(before.stores.log!.length);
 });
