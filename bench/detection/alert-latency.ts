@@ -24,6 +24,7 @@ import { startRelay } from '../lib/relay-process.ts';
 import { median, p90, round } from '../lib/stats.ts';
 import { EMPTY_REPEATS, FIRST_PERSON_FRAME, writeAppearanceClip } from './appearance-clip.ts';
 import { appearanceWatchScript, type Appearance } from './appearance-watch.ts';
+import { pair } from '../lib/pair-devices.ts';
 
 const TIMEOUT_MS = 60_000;
 /** Longer than one loop of the clip: no alert by then is a missed appearance. */
@@ -53,24 +54,6 @@ interface Seen {
   type: string;
   at: number;
   shownAt: number;
-}
-
-async function pair(camera: Page, viewer: Page): Promise<void> {
-  const codeEl = camera.getByTestId('pairing-code').filter({ hasText: /\S/ });
-  await codeEl.waitFor({ timeout: TIMEOUT_MS });
-  await viewer.getByTestId('add-camera').click();
-  await viewer.getByTestId('pairing-code-input').fill(((await codeEl.textContent()) ?? '').trim());
-  await viewer.getByTestId('pairing-submit').click();
-  const tile = viewer.getByTestId('camera-tile').first();
-  const deadline = Date.now() + TIMEOUT_MS;
-  while (!(await tile.isVisible())) {
-    if (Date.now() > deadline) throw new BenchError('PAIRING_FAILED', 'no camera-tile after pairing');
-    for (const page of [viewer, camera]) {
-      const confirm = page.getByTestId('pairing-confirm');
-      if (await confirm.isVisible()) await confirm.click({ timeout: 1000 }).catch(() => undefined);
-    }
-    await tile.waitFor({ timeout: 250 }).catch(() => undefined);
-  }
 }
 
 interface Sample {
@@ -104,7 +87,7 @@ export const alertLatency: Benchmark = {
     await camera.addInitScript({ content: appearanceWatchScript(clip.emptyJpeg) });
     await camera.goto(`${relay.url}/#/camera`);
     await viewer.goto(`${relay.url}/#/viewer`);
-    await pair(camera, viewer);
+    await pair(camera, viewer, TIMEOUT_MS);
     await viewer.evaluate(observe('event-item', '__alerts'));
     await camera.evaluate(observe('camera-event-item', '__shown'));
     // Only appearances after the person model is ready count: before, no detector could see them.

@@ -16,7 +16,6 @@ import path from 'node:path';
 import type { Page } from '@playwright/test';
 import type { Benchmark } from '../lib/benchmark.ts';
 import { checkBrowserPrerequisites, launchChromium } from '../lib/chromium.ts';
-import { BenchError } from '../lib/errors.ts';
 import { replaceSection } from '../lib/markdown-section.ts';
 import { BENCHMARKS_MD, RESULTS_DIR } from '../lib/paths.ts';
 import { startRelay } from '../lib/relay-process.ts';
@@ -24,29 +23,12 @@ import { median, p90, ratio, round } from '../lib/stats.ts';
 import { bareRoundTrips } from './bare-relay.ts';
 import { DETECT_DOOR, DETECT_MIC, FLOOR, OBSERVE_RINGS, PRESS_RING, STOP_FLOOR, onsets } from './pages.ts';
 import { TONE_BURSTS, matchOnsets, toneBurstWav } from './tones.ts';
+import { pair } from '../lib/pair-devices.ts';
 
 const TIMEOUT_MS = 60_000;
 const TARGETS = { ringMs: 300, talkMs: 250 } as const;
 /** The issue asks for the median over 20 rings. */
 const MIN_SAMPLES = 20;
-
-async function pair(camera: Page, viewer: Page): Promise<void> {
-  const codeEl = camera.getByTestId('pairing-code').filter({ hasText: /\S/ });
-  await codeEl.waitFor({ timeout: TIMEOUT_MS });
-  await viewer.getByTestId('add-camera').click();
-  await viewer.getByTestId('pairing-code-input').fill(((await codeEl.textContent()) ?? '').trim());
-  await viewer.getByTestId('pairing-submit').click();
-  const tile = viewer.getByTestId('camera-tile').first();
-  const deadline = Date.now() + TIMEOUT_MS;
-  while (!(await tile.isVisible())) {
-    if (Date.now() > deadline) throw new BenchError('PAIRING_FAILED', 'no camera-tile after pairing');
-    for (const page of [viewer, camera]) {
-      const confirm = page.getByTestId('pairing-confirm');
-      if (await confirm.isVisible()) await confirm.click({ timeout: 1000 }).catch(() => undefined);
-    }
-    await tile.waitFor({ timeout: 250 }).catch(() => undefined);
-  }
-}
 
 interface Summary {
   n: number;
@@ -122,7 +104,7 @@ export const doorbell: Benchmark = {
     const viewer = await (await launchChromium(cleanup, 'doorbell viewer', { audio: wav })).newPage();
     await camera.goto(`${relay.url}/#/camera`);
     await viewer.goto(`${relay.url}/#/viewer`);
-    await pair(camera, viewer);
+    await pair(camera, viewer, TIMEOUT_MS);
 
     const rings = await measureRings(camera, viewer, n, log);
     const bare = await bareRoundTrips(relay.url, n, cleanup);
