@@ -13,8 +13,18 @@ import { relayCapacity } from './relay-capacity/index.ts';
 import { detection } from './detection/index.ts';
 import { alertLatency } from './detection/alert-latency.ts';
 import { doorbell } from './doorbell/index.ts';
+import { clips } from './clips/index.ts';
+import { soak } from './soak/index.ts';
 
-const BENCHMARKS: readonly Benchmark[] = [ttff, relayCapacity, detection, alertLatency, doorbell];
+const BENCHMARKS: readonly Benchmark[] = [
+  ttff,
+  relayCapacity,
+  detection,
+  alertLatency,
+  doorbell,
+  soak,
+  clips,
+];
 
 function log(message: string): void {
   process.stdout.write(`${message}\n`);

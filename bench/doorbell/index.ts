@@ -21,7 +21,8 @@ import { BENCHMARKS_MD, RESULTS_DIR } from '../lib/paths.ts';
 import { startRelay } from '../lib/relay-process.ts';
 import { median, p90, ratio, round } from '../lib/stats.ts';
 import { bareRoundTrips } from './bare-relay.ts';
-import { DETECT_DOOR, DETECT_MIC, FLOOR, OBSERVE_RINGS, PRESS_RING, STOP_FLOOR, onsets } from './pages.ts';
+import { DETECT_DOOR, DETECT_MIC, FLOOR, STOP_FLOOR, onsets } from './pages.ts';
+import { ringOnce } from './ring-once.ts';
 import { TONE_BURSTS, matchOnsets, toneBurstWav } from './tones.ts';
 import { pair } from '../lib/pair-devices.ts';
 
@@ -47,26 +48,11 @@ async function measureRings(
 ): Promise<number[]> {
   await camera.getByTestId('doorbell-mode').click();
   await camera.getByTestId('ring-button').waitFor({ timeout: TIMEOUT_MS });
-  await viewer.evaluate(OBSERVE_RINGS);
   const out: number[] = [];
   for (let i = 0; i < n; i++) {
-    const before = (await viewer.evaluate('window.__rings.length')) as number;
-    await camera.locator('[data-testid="ring-button"]:not([disabled])').waitFor({ timeout: TIMEOUT_MS });
-    const pressed = (await camera.evaluate(PRESS_RING)) as number;
-    // A function, not a string: the app's CSP forbids eval, which a string predicate needs.
-    await viewer.waitForFunction(
-      (b: number) => (window as unknown as { __rings: number[] }).__rings.length > b,
-      before,
-      { timeout: TIMEOUT_MS },
-    );
-    const shown = ((await viewer.evaluate('window.__rings')) as number[])[before] as number;
-    out.push(shown - pressed);
-    log(`doorbell: ring ${i + 1}: ${round(shown - pressed, 1)} ms`);
-    // Decline: the door hears that everyone declined and can ring again.
-    await viewer.locator('[data-testid="ring-alert"][data-state="ringing"] [data-testid="decline"]').click();
-    await camera
-      .locator('[data-testid="door-status"][data-state="no-answer"]')
-      .waitFor({ timeout: TIMEOUT_MS });
+    const ms = await ringOnce(camera, viewer, TIMEOUT_MS);
+    out.push(ms);
+    log(`doorbell: ring ${i + 1}: ${round(ms, 1)} ms`);
   }
   return out;
 }

@@ -33,3 +33,21 @@ export function round(value: number, digits: number): number {
   const f = 10 ** digits;
   return Math.round(value * f) / f;
 }
+
+/**
+ * Least-squares slope of y over x (y units per x unit), or null with fewer than two
+ * distinct x values: used for growth over time in the soak benchmark.
+ */
+export function slope(points: readonly { x: number; y: number }[]): number | null {
+  const n = points.length;
+  if (n < 2) return null;
+  const mx = points.reduce((s, p) => s + p.x, 0) / n;
+  const my = points.reduce((s, p) => s + p.y, 0) / n;
+  let sxx = 0;
+  let sxy = 0;
+  for (const p of points) {
+    sxx += (p.x - mx) ** 2;
+    sxy += (p.x - mx) * (p.y - my);
+  }
+  return sxx === 0 ? null : sxy / sxx;
+}

@@ -67,6 +67,7 @@ export const PHASE_LABELS: Record<string, string> = {
   'camera:link-created': "camera's peer connection made",
   'camera:link-ready': "camera's tracks added, ready for the offer",
   'camera:link-standby': 'camera took the standby peer connection it made for this viewer before the tap',
+  'camera:quiet-start': 'camera holds back detection grabs and pre-roll recording until connected',
   'viewer:local-offer': 'offer created',
   'viewer:sent-offer': 'offer sealed and sent',
   'camera:opened-offer': 'camera opened the offer (pin checked, applied next)',

@@ -434,6 +434,12 @@ export async function putClipPart(db: Db, part: ClipPart): Promise<void> {
   await tx.done;
 }
 
+/** Several verified chunks in one transaction (a run from the clip data channel). */
+export async function putClipParts(db: Db, parts: readonly ClipPart[]): Promise<void> {
+  const tx = db.transaction('clipParts', 'readwrite');
+  await Promise.all([...parts.map((p) => tx.store.put(p)), tx.done]);
+}
+
 export async function clipPartIndexes(db: Db, clip: string): Promise<number[]> {
   return (await db.getAllKeys('clipParts', partRange(clip))).map((k) => k[1]);
 }

@@ -90,7 +90,7 @@ export const APP_ERRORS = {
   'detector-slow': {
     title: 'This device is too slow to keep up with detection',
     action:
-      'Detection checks fewer frames than it should, so it may miss someone. Choose a lower resolution, close other apps, or use a faster device as the camera.',
+      'The live stream and motion detection keep working, but detection checks fewer frames than it needs, so it may miss someone passing quickly. Close other apps and tabs on this device, choose a lower resolution, or use a faster device as the camera.',
   },
   'talk-not-allowed': {
     title: 'This device may not talk through this camera',

@@ -9,6 +9,15 @@
  *   camera -> viewer  clip-chunk { i }      ciphertext chunk, with SHA-256 over (index, bytes)
  *   viewer -> camera  clip-ack              stored whole; the camera forgets it for this viewer
  *
+ * Chunks take a data channel when one opens (`src/app/history/clip-links.ts`):
+ *
+ *   viewer -> camera  clip-link { session }  open a data-only peer link for clips; its SDP and
+ *                                            candidates follow as `signal`s of that session,
+ *                                            a refusal or close as `end` (as for `watch`)
+ *   then on the channel: viewer `want { id, from }` (text), camera binary frames of up to
+ *   8 chunks (`src/app/history/clip-frame.ts`). `clip-want` / `clip-chunk` over the relay
+ *   remain the fallback when no channel opens.
+ *
  * The viewer keeps verified chunks in IndexedDB, so a reload or a dropped
  * connection on either side resumes where it stopped; the clip is stored under
  * `${cameraId}/${id}` once, so a repeat is acknowledged and ignored.
@@ -24,6 +33,13 @@ export const CLIP_LIMITS = {
   /** ceil(maxBytes / chunkBytes) */
   maxChunks: 300,
   maxDurationMs: 60_000,
+} as const;
+
+/** What the owner may choose for clip recording, ms: [least, most]. */
+export const CLIP_SETTING_RANGES = {
+  preRollMs: [1000, 10_000],
+  calmMs: [2000, 30_000],
+  maxMs: [5000, CLIP_LIMITS.maxDurationMs],
 } as const;
 
 export const CLIP_TYPES = ['person', 'motion', 'ring'] as const;
@@ -42,7 +58,26 @@ export const WrappedKeyWire = z.object({
   wrapped: b64u.length(64),
 });
 
+/**
+ * How the camera records clips, set by the owner from a viewer with `manage`
+ * (`clip-settings-get` / `-set`, answered with `clip-settings-state`).
+ */
+export const ClipSettingsWire = z.object({
+  /** Video kept from before the event, ms. */
+  preRollMs: z.number().int().min(CLIP_SETTING_RANGES.preRollMs[0]).max(CLIP_SETTING_RANGES.preRollMs[1]),
+  /** The clip ends this long after the last trigger, ms. */
+  calmMs: z.number().int().min(CLIP_SETTING_RANGES.calmMs[0]).max(CLIP_SETTING_RANGES.calmMs[1]),
+  /** Longest clip, ms. */
+  maxMs: z.number().int().min(CLIP_SETTING_RANGES.maxMs[0]).max(CLIP_SETTING_RANGES.maxMs[1]),
+  /** Record motion events too, not only people and rings. */
+  motion: z.boolean(),
+});
+export type ClipSettings = z.infer<typeof ClipSettingsWire>;
+
 export const HistoryMessages = [
+  z.object({ k: z.literal('clip-settings-get') }),
+  z.object({ k: z.literal('clip-settings-set'), settings: ClipSettingsWire }),
+  z.object({ k: z.literal('clip-settings-state'), settings: ClipSettingsWire }),
   z.object({ k: z.literal('clips-pull') }),
   z.object({
     k: z.literal('clip'),
@@ -85,4 +120,8 @@ export const HistoryMessages = [
     sha256: b64u.length(43),
   }),
   z.object({ k: z.literal('clip-ack'), id: clipId }),
+  z.object({
+    k: z.literal('clip-link'),
+    session: z.string().regex(/^[A-Za-z0-9_-]{8,32}$/, 'not a session ID'),
+  }),
 ] as const;

@@ -8,8 +8,8 @@
  */
 import type { Locator, Page } from '@playwright/test';
 import { expect, test } from './support/fixtures.ts';
-import { gotoRoute, type Device } from './support/devices.ts';
-import { pairByCode, pairedCameraAndViewer } from './support/pairing.ts';
+import { gotoRoute } from './support/devices.ts';
+import { newestViewerId, pairByCode, pairedCameraAndViewer } from './support/pairing.ts';
 import { watch } from './support/watch.ts';
 
 /** Detection has to load its models and see the person walk in (the clip loops every 8 s). */
@@ -17,15 +17,6 @@ const EVENT_TIMEOUT = 60_000;
 
 const eventItems = (page: Page, type?: string): Locator =>
   page.locator(`[data-testid="event-item"]${type ? `[data-event-type="${type}"]` : ''}`);
-
-/** The viewer paired last, once the camera lists `count` paired viewers (its row may come late). */
-async function lastViewerId(camera: Device, count: number): Promise<string> {
-  const rows = camera.page.getByTestId('paired-viewer');
-  await expect(rows).toHaveCount(count);
-  const id = await rows.last().getAttribute('data-device-id');
-  if (!id) throw new Error('paired-viewer has no data-device-id');
-  return id;
-}
 
 test('a person at the door reaches the paired viewer as an alert with a snapshot; a viewer without watch gets none', async ({
   relay,
@@ -35,7 +26,7 @@ test('a person at the door reaches the paired viewer as an alert with a snapshot
   const { camera, viewer: owner, cameraId } = await pairedCameraAndViewer(devices, relay);
   const guest = await devices.openViewer(relay, 'guest');
   await pairByCode(camera, guest);
-  const guestId = await lastViewerId(camera, 2);
+  const guestId = await newestViewerId(camera, 2);
   const guestRow = camera.page.locator(`[data-testid="paired-viewer"][data-device-id="${guestId}"]`);
   await guestRow.getByTestId('perm-watch').uncheck();
   await guestRow.getByTestId('perm-manage').uncheck();

@@ -9,10 +9,15 @@ import { expect, test } from './support/fixtures.ts';
 import { chooseRoleIfAsked, gotoRoute, type Device } from './support/devices.ts';
 import type { Clip } from './support/chromium.ts';
 import type { Relay } from './support/relay.ts';
-import { expectError } from './support/ui.ts';
+import { expectError, expectNoError } from './support/ui.ts';
+import { pairedCameraAndViewer } from './support/pairing.ts';
+import { expectFramesAdvance } from './support/video.ts';
+import { watch } from './support/watch.ts';
 
 /** The clips are 8 s at 10 fps and loop; detection sees about 8 frames a second. */
 const FRAMES_PER_LOOP = 64;
+/** Test hook (docs/testing.md): ms of real CPU work the detection worker adds to every frame. */
+const EXTRA_MS_KEY = 'doorpeer:detection-extra-ms';
 
 async function frames(page: Page): Promise<number> {
   return Number(await page.getByTestId('detection-state').getAttribute('data-frames'));
@@ -40,6 +45,14 @@ async function openDetectingCamera(
     timeout: 60_000,
   });
   return camera.page;
+}
+
+/** `data-at` of the viewer's alerts of one type (the camera's decision time, epoch ms). */
+async function eventTimes(page: Page, type: string): Promise<number[]> {
+  const ats = await page
+    .locator(`[data-testid="event-item"][data-event-type="${type}"]`)
+    .evaluateAll((els) => els.map((el) => el.getAttribute('data-at')));
+  return ats.map(Number);
 }
 
 const items = (page: Page, type?: string) =>
@@ -95,28 +108,53 @@ test.describe('detection', () => {
     await expect(items(page, 'person')).toHaveCount(0);
   });
 
-  // Not reliable yet: it passed under a loaded machine but failed on a clean CI-like run, where
-  // the throttled page kept reporting `running` (processed frames 7 -> 12 in 120 s). The status
-  // computation while a frame is outstanding needs another look before this is counted.
-  test.fixme('a device too slow to keep up is reported; detection goes on', async ({ relay, devices }) => {
-    const page = await openDetectingCamera(devices, relay, 'person-at-door');
-    await expect(page.getByTestId('detection-state')).toHaveAttribute('data-person', 'ready', {
-      timeout: 60_000,
-    });
-    // A slow phone: Chromium throttles the camera page's main thread, which grabs the
-    // frames and hands them to the worker, so the real processed rate falls below the
-    // floor. Measured: this throttling does not reach the dedicated worker itself.
-    const cdp = await page.context().newCDPSession(page);
-    await cdp.send('Emulation.setCPUThrottlingRate', { rate: 40 });
-    await expect(page.getByTestId('detection-state')).toHaveAttribute('data-state', 'slow', {
-      timeout: 120_000,
-    });
-    await expectError(page, 'detector-slow');
-    await waitFrames(page, 2);
-    await cdp.send('Emulation.setCPUThrottlingRate', { rate: 1 });
-    await expect(page.getByTestId('detection-state')).toHaveAttribute('data-state', 'running', {
-      timeout: 120_000,
-    });
+  test('a device too slow to keep up is reported; motion detection and the stream go on', async ({
+    relay,
+    devices,
+  }) => {
+    const { camera, viewer, cameraId } = await pairedCameraAndViewer(devices, relay);
+    const state = camera.page.getByTestId('detection-state');
+    await expect(state).toHaveAttribute('data-state', 'running', { timeout: 60_000 });
+    await expect(state).toHaveAttribute('data-person', 'ready', { timeout: 60_000 });
+    await watch(viewer, cameraId);
+    await expectNoError(camera.page, 'detector-slow');
+
+    // A slow device, for real: the worker burns this much CPU on every frame (the test hook
+    // in docs/testing.md), so it finishes at most 1000/700 < 2 frames a second, below the
+    // floor, whatever the speed of the machine. The status must follow from the timer, as
+    // no frame-done may arrive for a while.
+    await camera.page.evaluate((key) => localStorage.setItem(key, '700'), EXTRA_MS_KEY);
+    await expect(state).toHaveAttribute('data-state', 'slow', { timeout: 60_000 });
+    await expectError(camera.page, 'detector-slow');
+    const slowSince = await camera.page.evaluate(() => Date.now());
+
+    // Still slow, and still detecting: new frames are processed...
+    await waitFrames(camera.page, 5);
+    await expect(state).toHaveAttribute('data-state', 'slow');
+    // ...and motion is still decided. The person in the looping clip keeps the motion episode
+    // of before open (it never calms for 3 s), so the owner changes the sensitivity: the camera's
+    // detection starts afresh with the new settings, and the next entrance must raise a new
+    // motion-start, decided while slow, that reaches the viewer.
+    await viewer.page.getByTestId('detection-settings').click();
+    const editor = viewer.page.getByTestId('detection-editor');
+    await expect(editor).toHaveAttribute('data-state', 'saved');
+    await viewer.page.getByTestId('zone-sensitivity').fill('4');
+    await viewer.page.getByTestId('zone-save').click();
+    await expect(editor).toHaveAttribute('data-state', 'saved');
+    await expect
+      .poll(async () => (await eventTimes(viewer.page, 'motion-start')).some((at) => at > slowSince), {
+        message: 'a motion-start decided while slow reaches the viewer',
+        timeout: 90_000,
+      })
+      .toBe(true);
+    // ...and the live stream keeps flowing to the viewer.
+    await expectFramesAdvance(viewer.page, 20);
+    await expect(state).toHaveAttribute('data-state', 'slow');
+
+    // The device is fast again: the warning goes.
+    await camera.page.evaluate((key) => localStorage.removeItem(key), EXTRA_MS_KEY);
+    await expect(state).toHaveAttribute('data-state', 'running', { timeout: 60_000 });
+    await expectNoError(camera.page, 'detector-slow');
   });
 
   test('a person model that fails to load is reported; motion detection goes on', async ({

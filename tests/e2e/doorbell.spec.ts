@@ -114,11 +114,26 @@ test('the door rings the owner with a snapshot; the owner answers, talks and the
   await expect(camera.page.getByTestId('talking-indicator')).toHaveCount(0);
   expect(await doorPlaybackLevel(camera.page)).toBe(0);
 
-  // A prepared quick reply is shown (and spoken) at the door.
+  // A prepared quick reply is shown and spoken at the door: the door hands the text to the
+  // browser's own speech synthesis (observed here, and still passed on to the real one).
+  await camera.page.evaluate(() => {
+    const w = window as unknown as { __spoken: string[] };
+    w.__spoken = [];
+    const synth = window.speechSynthesis;
+    const speak = synth.speak.bind(synth);
+    synth.speak = (u: SpeechSynthesisUtterance) => {
+      w.__spoken.push(u.text);
+      speak(u);
+    };
+  });
   const reply = viewer.page.getByTestId('quick-reply').first();
   const text = await reply.getAttribute('data-text');
+  expect(text).toBeTruthy();
   await reply.click();
   await expect(camera.page.getByTestId('door-quick-reply')).toContainText(text ?? '');
+  await expect
+    .poll(() => camera.page.evaluate(() => (window as unknown as { __spoken: string[] }).__spoken))
+    .toContain(text);
 
   // A reply in the owner's own voice: recorded here (the fake microphone), played at the door
   // through talk-back, so the door shows who is talking while it plays.
@@ -290,4 +305,73 @@ test('nobody answers: the ring is kept as missed with its snapshot; the visitor 
   // Kept on the viewer: still there after a reload.
   await away.page.reload();
   await expect(away.page.getByTestId('visitor-message')).toHaveCount(1);
+});
+
+/** What the test reads in the service worker's global scope (the tests compile with DOM types only). */
+interface SwScope {
+  registration: ServiceWorkerRegistration;
+  NotificationEvent: new (type: string, init: { notification: Notification; action: string }) => Event;
+  dispatchEvent(event: Event): boolean;
+}
+
+test('a ring while the owner’s app is in the background: a system notification with the snapshot and Answer / Decline; Decline there declines at the door', async ({
+  relay,
+  devices,
+}) => {
+  test.setTimeout(120_000);
+  const { camera, viewer, cameraId } = await pairedCameraAndViewer(devices, relay);
+  await viewer.context.grantPermissions(['notifications'], { origin: relay.url });
+  // The generated service worker (with public/ring-actions-sw.js) controls the viewer.
+  await viewer.page.evaluate(() => navigator.serviceWorker.ready.then(() => true));
+  await expect.poll(() => viewer.context.serviceWorkers().length).toBeGreaterThan(0);
+  const worker = viewer.context.serviceWorkers()[0]!;
+  // Headless Chromium keeps every page visible (no window to minimise); the app is told it went
+  // to the background the way the browser tells it, with `visibilitychange`.
+  await viewer.page.evaluate(() => {
+    Object.defineProperty(document, 'visibilityState', { value: 'hidden', configurable: true });
+    Object.defineProperty(document, 'hidden', { value: true, configurable: true });
+    document.dispatchEvent(new Event('visibilitychange'));
+  });
+  await enterDoorStation(camera);
+  await camera.page.getByTestId('ring-button').click();
+
+  // The real notification, read back from the service worker's registration.
+  const shown = () =>
+    worker.evaluate(async () => {
+      const list = await (self as unknown as SwScope).registration.getNotifications();
+      // Person alerts notify too (the door's camera sees the visitor): only the ring's here.
+      return list
+        .filter((n) => n.tag.startsWith('ring-'))
+        .map((n) => ({
+          title: n.title,
+          tag: n.tag,
+          actions: ((n as unknown as { actions?: { action: string }[] }).actions ?? []).map((a) => a.action),
+          image: String((n as unknown as { image?: string }).image ?? ''),
+          data: n.data as { cameraId?: string; ring?: string },
+        }));
+    });
+  await expect.poll(async () => (await shown()).length, { timeout: 30_000 }).toBe(1);
+  // The ring notifies at once; its snapshot follows in chunks and replaces it (same tag).
+  await expect
+    .poll(async () => (await shown())[0]?.image ?? '', { timeout: 30_000 })
+    .toMatch(/^data:image\/jpeg;base64,/);
+  const [note] = await shown();
+  expect(await shown()).toHaveLength(1);
+  expect(note?.title).toMatch(/^Doorbell: /);
+  expect(note?.actions).toEqual(['answer', 'decline']);
+  expect(note?.data.cameraId).toBe(cameraId);
+
+  // Decline pressed on the notification: the worker's own click handler hands it to the page.
+  await worker.evaluate(async (tag) => {
+    const scope = self as unknown as SwScope;
+    const [n] = await scope.registration.getNotifications({ tag });
+    if (!n) throw new Error('notification gone');
+    scope.dispatchEvent(
+      new scope.NotificationEvent('notificationclick', { notification: n, action: 'decline' }),
+    );
+  }, note?.tag ?? '');
+  await expect(camera.page.getByTestId('door-status')).toHaveAttribute('data-state', 'no-answer');
+  await expect(viewer.page.locator('[data-testid="ring-alert"][data-state="ringing"]')).toHaveCount(0);
+  // The click closed the notification.
+  await expect.poll(async () => (await shown()).length).toBe(0);
 });

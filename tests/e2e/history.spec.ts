@@ -3,98 +3,21 @@
  * relay and real IndexedDB: a person at the door produces a clip sealed at the camera for the
  * owner; while the owner is away the camera holds it and cannot open it itself; when the owner
  * comes back the clip arrives once, plays (frames decode, duration in range), the camera
- * deletes it, and the history survives a reload. A transfer cut mid-way (the viewer's relay
- * socket runs through a Playwright WebSocket route that the test closes), with both pages
- * reloading, resumes from the chunks the viewer kept and still gives one whole clip; a size
- * limit then removes the oldest clip first.
+ * deletes it, and the history survives a reload. Chunks travel over a clip data channel (a
+ * data-only peer link, signaled sealed like live view). A transfer cut mid-way (the camera
+ * holds back after two frames, a test hook; both pages reload, closing the channel) resumes
+ * from the chunks the viewer kept and still gives one whole clip; a size limit then removes
+ * the oldest clip first. A viewer whose permission is revoked mid-transfer loses its channel
+ * at once, and its next attempt to open one is refused and logged.
  */
-import type { Page } from '@playwright/test';
 import { expect, test } from './support/fixtures.ts';
 import { gotoRoute } from './support/devices.ts';
 import { pairedCameraAndViewer } from './support/pairing.ts';
-import { DB_NAME } from '../../src/app/db.ts';
-
-const EVENT_TIMEOUT = 90_000;
-
-/** On the camera page: the held sealed clips, and whether the camera's own key opens any of them. */
-function cameraReadsSealed(page: Page, ownerId: string) {
-  return page.evaluate(
-    async ({ name, ownerId }) => {
-      const req = <T>(r: IDBRequest<T>) =>
-        new Promise<T>((resolve, reject) => {
-          r.onsuccess = () => resolve(r.result);
-          r.onerror = () => reject(r.error);
-        });
-      const db = await new Promise<IDBDatabase>((resolve, reject) => {
-        const r = indexedDB.open(name);
-        r.onsuccess = () => resolve(r.result);
-        r.onerror = () => reject(r.error);
-      });
-      const clips = (await req(db.transaction('sealedClips').objectStore('sealedClips').getAll())) as Array<{
-        id: string;
-        keys: Record<string, { epk: string; salt: string; iv: string; wrapped: string }>;
-        body: Blob;
-      }>;
-      const self = (await req(db.transaction('identity').objectStore('identity').get('self'))) as {
-        deviceId: string;
-        ecdhKeys: CryptoKeyPair;
-      };
-      db.close();
-      const b64 = (s: string) =>
-        Uint8Array.from(atob(s.replace(/-/g, '+').replace(/_/g, '/')), (c) => c.charCodeAt(0));
-      const out = [];
-      for (const c of clips) {
-        const body = new Uint8Array(await c.body.arrayBuffer());
-        const plainWebm = body.length > 4 && body[0] === 0x1a && body[1] === 0x45 && body[2] === 0xdf;
-        const k = c.keys[ownerId];
-        let opened = false;
-        let error = '';
-        try {
-          if (!k) throw new Error('no key for the owner');
-          // The camera's own ECDH private key against the ephemeral key, as the owner would.
-          const epk = await crypto.subtle.importKey(
-            'spki',
-            b64(k.epk),
-            { name: 'ECDH', namedCurve: 'P-256' },
-            false,
-            [],
-          );
-          const bits = await crypto.subtle.deriveBits(
-            { name: 'ECDH', public: epk },
-            self.ecdhKeys.privateKey,
-            256,
-          );
-          const ikm = await crypto.subtle.importKey('raw', bits, 'HKDF', false, ['deriveKey']);
-          const kek = await crypto.subtle.deriveKey(
-            {
-              name: 'HKDF',
-              hash: 'SHA-256',
-              salt: b64(k.salt),
-              info: new TextEncoder().encode(`doorpeer clip key v1|${c.id}|${ownerId}`),
-            },
-            ikm,
-            { name: 'AES-GCM', length: 256 },
-            false,
-            ['decrypt'],
-          );
-          await crypto.subtle.decrypt({ name: 'AES-GCM', iv: b64(k.iv) }, kek, b64(k.wrapped));
-          opened = true;
-        } catch (e) {
-          error = String(e);
-        }
-        out.push({
-          keysFor: Object.keys(c.keys),
-          hasSelfKey: self.deviceId in c.keys,
-          plainWebm,
-          opened,
-          error,
-        });
-      }
-      return out;
-    },
-    { name: DB_NAME, ownerId },
-  );
-}
+import { Relay, withEnv } from './support/relay.ts';
+import { HOLD_AFTER_FRAMES_KEY } from '../../src/app/history/channel-sender.ts';
+import { FRAME_CHUNKS } from '../../src/app/history/clip-frame.ts';
+import { Attacker, countLog, describePayload, fakeOffer, readPublicKeys } from './support/attacker.ts';
+import { EVENT_TIMEOUT, cameraReadsSealed } from './support/clips.ts';
 
 test('a person at the door gives a sealed clip that the camera cannot open, delivered once to the owner, where it plays and stays', async ({
   relay,
@@ -131,6 +54,10 @@ test('a person at the door gives a sealed clip that the camera cannot open, deli
   // Delivered and acknowledged: the camera deleted it.
   await expect(store).toHaveAttribute('data-clips', '0', { timeout: EVENT_TIMEOUT });
   const count = await viewer.page.getByTestId('history-item').count();
+  // It came over the clip data channel, not the relay.
+  const history = viewer.page.getByTestId('history');
+  expect(Number(await history.getAttribute('data-channel-chunks'))).toBeGreaterThan(0);
+  await expect(history).toHaveAttribute('data-relay-chunks', '0');
 
   // Pre-roll (3-6 s) plus calm (5 s), at most 20 s plus pre-roll.
   const durationMs = Number(await item.getAttribute('data-duration-ms'));
@@ -172,44 +99,24 @@ test('a person at the door gives a sealed clip that the camera cannot open, deli
   await expect(viewer.page.getByTestId('history-item')).toHaveCount(count - 1);
 });
 
-test('a clip cut off mid-transfer, with both sides reloading, resumes where it stopped and arrives whole, once; retention removes the oldest first', async ({
+test('a clip cut off mid-transfer on the data channel, with both sides reloading, resumes where it stopped and arrives whole, once; retention removes the oldest first', async ({
   relay,
   devices,
 }) => {
   test.setTimeout(240_000);
   const { camera, viewer } = await pairedCameraAndViewer(devices, relay);
-  // The viewer's relay connection runs through the test, which can cut it: once cut, no frame
-  // reaches the page and new connections are refused until `blocked` is lifted.
-  let cut = false;
-  let blocked = false;
-  const sockets: Array<{ page: { close(): Promise<void> }; server: { close(): Promise<void> } }> = [];
-  await viewer.page.routeWebSocket(/\/ws$/, (ws) => {
-    if (blocked) return void ws.close();
-    const server = ws.connectToServer();
-    sockets.push({ page: ws, server });
-    server.onMessage((m) => !cut && ws.send(m));
-    ws.onMessage((m) => !cut && server.send(m));
-    // A reloaded page's socket closes: so must its relay side, or the relay keeps delivering there.
-    ws.onClose(() => void server.close());
-    server.onClose(() => void ws.close());
-  });
+  // The camera sends two frames (16 chunks) over the clip channel, then holds the rest
+  // (a documented test hook), so the cut below lands mid-transfer at a known point.
+  await camera.page.evaluate((k) => localStorage.setItem(k, '2'), HOLD_AFTER_FRAMES_KEY);
   await gotoRoute(viewer, relay, '#/viewer');
-  await viewer.page.reload(); // its relay connection now runs through the route
   await camera.page.reload();
 
-  // A transfer under way: some chunks verified and kept, then the connection is cut.
-  // (Checked in the page on every animation frame, so the cut comes a frame after the chunk.)
-  await viewer.page.waitForFunction(
-    () =>
-      Number(document.querySelector('[data-testid="clip-receiving"]')?.getAttribute('data-held') ?? 0) >= 1,
-    undefined,
-    { timeout: EVENT_TIMEOUT },
-  );
-  cut = true;
-  blocked = true;
-  for (const s of sockets.splice(0)) await Promise.all([s.page.close(), s.server.close()]);
-  await expect(viewer.page.getByTestId('relay-state')).not.toHaveAttribute('data-state', 'online');
   const receiving = viewer.page.getByTestId('clip-receiving').first();
+  await expect(receiving).toHaveAttribute('data-held', String(2 * FRAME_CHUNKS), { timeout: EVENT_TIMEOUT });
+  const history = viewer.page.getByTestId('history');
+  await expect(history).toHaveAttribute('data-clip-link', 'open');
+  await expect(history).toHaveAttribute('data-channel-chunks', String(2 * FRAME_CHUNKS));
+  await expect(history).toHaveAttribute('data-relay-chunks', '0');
   const key = await receiving.getAttribute('data-key');
   const held = Number(await receiving.getAttribute('data-held'));
   const total = Number(await receiving.getAttribute('data-total'));
@@ -217,18 +124,18 @@ test('a clip cut off mid-transfer, with both sides reloading, resumes where it s
   expect(held).toBeLessThan(total);
   await expect(viewer.page.getByTestId('history-item')).toHaveCount(0);
 
-  // Both sides reload, then the connection is back.
-  cut = false;
-  blocked = false;
+  // Both sides reload, which closes the data channel mid-transfer; the camera no longer holds back.
+  await camera.page.evaluate((k) => localStorage.removeItem(k), HOLD_AFTER_FRAMES_KEY);
   await Promise.all([viewer.page.reload(), camera.page.reload()]);
 
   // The clip arrived whole (the whole-clip SHA-256 and AES-GCM held), once...
   const item = viewer.page.locator(`[data-testid="history-item"][data-key="${key}"]`);
   await expect(item).toHaveCount(1, { timeout: EVENT_TIMEOUT });
   // ...resumed from what the viewer had kept, not from the start.
-  expect(
-    Number(await viewer.page.getByTestId('history').getAttribute('data-last-want-from')),
-  ).toBeGreaterThanOrEqual(held);
+  expect(Number(await history.getAttribute('data-last-want-from'))).toBeGreaterThanOrEqual(held);
+  // ...over a new data channel, with nothing over the relay.
+  await expect(history).toHaveAttribute('data-relay-chunks', '0');
+  expect(Number(await history.getAttribute('data-channel-chunks'))).toBeGreaterThanOrEqual(total - held);
   const keys = await viewer.page
     .getByTestId('history-item')
     .evaluateAll((els) => els.map((e) => e.getAttribute('data-key')));
@@ -270,3 +177,101 @@ test('a clip cut off mid-transfer, with both sides reloading, resumes where it s
   await viewer.page.reload();
   await expect(items).toHaveCount(clips.length - 1);
 });
+
+test('revoking a viewer mid-transfer closes its clip channel at once; its next attempt to open one is refused and logged, and nothing more arrives', async ({
+  relay,
+  devices,
+}) => {
+  test.setTimeout(240_000);
+  const { camera, viewer } = await pairedCameraAndViewer(devices, relay);
+  const viewerId = await camera.page.getByTestId('paired-viewer').first().getAttribute('data-device-id');
+  await camera.page.evaluate((k) => localStorage.setItem(k, '1'), HOLD_AFTER_FRAMES_KEY);
+  await gotoRoute(viewer, relay, '#/viewer');
+  await camera.page.reload();
+  const history = viewer.page.getByTestId('history');
+  const receiving = viewer.page.getByTestId('clip-receiving').first();
+  await expect(receiving).toHaveAttribute('data-held', String(FRAME_CHUNKS), { timeout: EVENT_TIMEOUT });
+  await expect(history).toHaveAttribute('data-clip-link', 'open');
+
+  // The owner takes this viewer's permission away; the camera would now send everything.
+  const entry = camera.page.locator(`[data-testid="paired-viewer"][data-device-id="${viewerId}"]`);
+  await entry.getByTestId('perm-watch').uncheck();
+  await camera.page.evaluate((k) => localStorage.removeItem(k), HOLD_AFTER_FRAMES_KEY);
+  // The camera closed the channel and said why.
+  await expect(history).toHaveAttribute('data-clip-link', 'refused');
+
+  // The viewer still lacks the clip and tries again (after its back-off): refused, logged.
+  const refused = camera.page.locator(
+    `[data-testid="access-log-item"][data-event="refused"][data-reason="not-allowed"][data-device-id="${viewerId}"]`,
+  );
+  await expect(refused.first()).toBeAttached({ timeout: EVENT_TIMEOUT });
+  await expect(history).toHaveAttribute('data-clip-link', 'refused');
+  await expect(receiving).toHaveAttribute('data-held', String(FRAME_CHUNKS));
+  await expect(history).toHaveAttribute('data-relay-chunks', '0');
+  await expect(viewer.page.getByTestId('history-item')).toHaveCount(0);
+  // The camera keeps the clip for when the owner allows this device again.
+  await expect(camera.page.getByTestId('clip-store')).not.toHaveAttribute('data-clips', '0');
+});
+
+test('a stranger who knows the camera’s keys asks for a clip channel: refused not-paired, and all it gets is a clear “not paired”', async ({
+  relay,
+  devices,
+}) => {
+  const { camera, cameraId } = await pairedCameraAndViewer(devices, relay);
+  const cameraKeys = await readPublicKeys(camera.page);
+  const eve = await Attacker.connect(relay.wsUrl);
+  try {
+    const session = 'eveClipLink01';
+    await eve.sendSealed(cameraKeys, { k: 'clip-link', session });
+    await eve.sendSealed(cameraKeys, { k: 'signal', session, data: fakeOffer() });
+    await eve.sendSealed(cameraKeys, { k: 'clips-pull' });
+    // All three were processed (one refusal each) before anything below is judged.
+    await expect
+      .poll(() => countLog(camera.page, { event: 'refused', reason: 'not-paired', deviceId: eve.deviceId }))
+      .toBe(3);
+    const got = eve.deliveriesFrom(cameraId);
+    expect(got.length).toBeGreaterThanOrEqual(1);
+    for (const d of got)
+      expect(describePayload(d.payload)).toEqual({ kind: 'clear', clear: { k: 'not-paired' } });
+  } finally {
+    await eve.close();
+  }
+});
+
+/**
+ * A relay that hands out only a TURN server nobody runs, with the `relay` ICE policy: no
+ * peer connection can form, so the clip data channel never opens.
+ */
+const noDirectPath = test.extend({
+  relay: async ({ relayOptions }, use) => {
+    const vars = {
+      DOORPEER_TURN_SECRET: 'no-such-turn-server',
+      DOORPEER_TURN_URLS: 'turn:127.0.0.1:9?transport=udp',
+      DOORPEER_ICE_TRANSPORT_POLICY: 'relay',
+    };
+    const relay = await withEnv(vars, () => Relay.start(relayOptions));
+    await use(relay);
+    await relay.stop();
+  },
+});
+
+noDirectPath(
+  'when no data channel can be opened the clip comes over the relay instead, whole, and the page says so',
+  async ({ relay, devices }) => {
+    test.setTimeout(240_000);
+    const { camera, viewer } = await pairedCameraAndViewer(devices, relay);
+    await gotoRoute(viewer, relay, '#/viewer');
+    await camera.page.reload();
+    const history = viewer.page.getByTestId('history');
+    await expect(history).toHaveAttribute('data-clip-link', 'relay', { timeout: EVENT_TIMEOUT });
+    const item = viewer.page.getByTestId('history-item').first();
+    await expect(item).toBeVisible({ timeout: EVENT_TIMEOUT });
+    await expect(history).toHaveAttribute('data-channel-chunks', '0');
+    expect(Number(await history.getAttribute('data-relay-chunks'))).toBeGreaterThan(0);
+    await expect
+      .poll(() => camera.page.getByTestId('clip-store').getAttribute('data-clips'), {
+        timeout: EVENT_TIMEOUT,
+      })
+      .toBe('0');
+  },
+);

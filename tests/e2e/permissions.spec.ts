@@ -8,30 +8,14 @@
 import type { Page } from '@playwright/test';
 import { expect, test } from './support/fixtures.ts';
 import { cameraTile, watch } from './support/watch.ts';
-import { gotoRoute, type Device } from './support/devices.ts';
-import { pairByCode, pairedCameraAndViewer } from './support/pairing.ts';
+import { gotoRoute } from './support/devices.ts';
+import { newestViewerId, pairByCode, pairedCameraAndViewer, viewerRow } from './support/pairing.ts';
 import { expectConnectionState, expectError } from './support/ui.ts';
 
-const viewerRow = (camera: Device, viewerId: string) =>
-  camera.page.locator(`[data-testid="paired-viewer"][data-device-id="${viewerId}"]`);
 const logItems = (page: Page, event: string, deviceId?: string) =>
   page.locator(
     `[data-testid="access-log-item"][data-event="${event}"]${deviceId ? `[data-device-id="${deviceId}"]` : ''}`,
   );
-
-/** The viewer's own device ID, as the camera lists it. */
-/**
- * The device ID of the viewer paired last, once the camera lists `count` paired viewers
- * (the camera adds a row when its side of the pairing is stored, which may come after the
- * viewer's side has finished).
- */
-async function newestViewerId(camera: Device, count = 1): Promise<string> {
-  const rows = camera.page.getByTestId('paired-viewer');
-  await expect(rows).toHaveCount(count);
-  const id = await rows.last().getAttribute('data-device-id');
-  if (!id) throw new Error('paired-viewer has no data-device-id');
-  return id;
-}
 
 test('revoking watch cuts the running stream at once, survives a camera reload, and can be undone', async ({
   relay,

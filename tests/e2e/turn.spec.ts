@@ -19,7 +19,7 @@ import { Coturn } from './support/coturn.ts';
 import { chooseRoleIfAsked, gotoRoute, type Device, type Devices } from './support/devices.ts';
 import { expect, test } from './support/fixtures.ts';
 import { pairByCode } from './support/pairing.ts';
-import { Relay } from './support/relay.ts';
+import { Relay, withEnv } from './support/relay.ts';
 import { tryAllocate } from './support/turn-client.ts';
 import { expectConnectionState } from './support/ui.ts';
 import { expectLiveVideo } from './support/video.ts';
@@ -52,19 +52,6 @@ const it = test.extend<{ coturn: Coturn; policy: Policy }>({
 });
 
 /** Set environment variables only while `fn` runs (the relay child inherits them when spawned). */
-async function withEnv<T>(vars: Record<string, string>, fn: () => Promise<T>): Promise<T> {
-  const saved = Object.fromEntries(Object.keys(vars).map((k) => [k, process.env[k]]));
-  Object.assign(process.env, vars);
-  try {
-    return await fn();
-  } finally {
-    for (const [k, v] of Object.entries(saved)) {
-      if (v === undefined) delete process.env[k];
-      else process.env[k] = v;
-    }
-  }
-}
-
 /**
  * A viewer whose page records every RTCPeerConnection the app makes (the real one,
  * constructed unchanged), so the test can ask it for `getStats()` like a person

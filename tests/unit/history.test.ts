@@ -5,7 +5,7 @@ import { parseSessionMessage, type SessionMessage } from '../../src/shared/sessi
 import { generateIdentity } from '../../src/shared/crypto/identity.ts';
 import { toB64u } from '../../src/shared/crypto/b64u.ts';
 import { SealedChannel } from '../../src/shared/crypto/seal.ts';
-import { CLIP_LIMITS } from '../../src/shared/history-messages.ts';
+import { CLIP_LIMITS, CLIP_SETTING_RANGES } from '../../src/shared/history-messages.ts';
 import { ClipSealError, openClip, sealClip } from '../../src/app/history/seal.ts';
 import {
   assemble,
@@ -20,6 +20,7 @@ import { retentionPlan } from '../../src/app/history/retention.ts';
 import {
   DEFAULT_CLIP_SETTINGS,
   IDLE_PLAN,
+  normaliseClipSettings,
   onTrigger,
   stopAt,
   triggerOf,
@@ -189,5 +190,30 @@ describe('clip plan', () => {
     assert.equal(p.state === 'recording' && p.type, 'person');
     assert.equal(stopAt(p, s), 21_000);
     assert.equal(stopAt(IDLE_PLAN, s), null);
+  });
+});
+
+describe('clip settings', () => {
+  it('keeps valid settings as they are', () => {
+    assert.deepEqual(normaliseClipSettings(DEFAULT_CLIP_SETTINGS), DEFAULT_CLIP_SETTINGS);
+  });
+  it('clamps each value into its range and rounds it', () => {
+    const s = normaliseClipSettings({ preRollMs: 50, calmMs: 1e9, maxMs: 1e9, motion: true });
+    assert.equal(s.preRollMs, CLIP_SETTING_RANGES.preRollMs[0]);
+    assert.equal(s.calmMs, CLIP_SETTING_RANGES.calmMs[1]);
+    assert.equal(s.maxMs, CLIP_SETTING_RANGES.maxMs[1]);
+    assert.equal(s.motion, true);
+    assert.equal(normaliseClipSettings({ ...DEFAULT_CLIP_SETTINGS, preRollMs: 2500.4 }).preRollMs, 2500);
+  });
+  it('never lets the longest clip be shorter than the calm time', () => {
+    const s = normaliseClipSettings({ preRollMs: 3000, calmMs: 20_000, maxMs: 5000, motion: false });
+    assert.equal(s.maxMs, 20_000);
+  });
+  it('the wire format refuses values out of range, and the messages parse', () => {
+    const set = (settings: unknown) => parseSessionMessage({ k: 'clip-settings-set', settings });
+    assert.equal(set(DEFAULT_CLIP_SETTINGS).ok, true);
+    assert.equal(set({ ...DEFAULT_CLIP_SETTINGS, preRollMs: 60_000 }).ok, false);
+    assert.equal(set({ ...DEFAULT_CLIP_SETTINGS, motion: 'yes' }).ok, false);
+    assert.equal(parseSessionMessage({ k: 'clip-settings-get' }).ok, true);
   });
 });

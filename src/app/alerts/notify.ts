@@ -37,7 +37,8 @@ export function shouldNotify(
   return hidden && permission === 'granted' && (prefs ?? DEFAULT_ALERT_PREFS)[type];
 }
 
-function dataUrl(blob: Blob): Promise<string> {
+/** A snapshot as a data: URL, for a notification's image (nothing leaves the device). */
+export function dataUrl(blob: Blob): Promise<string> {
   return new Promise((resolve, reject) => {
     const r = new FileReader();
     r.onload = () => resolve(String(r.result));

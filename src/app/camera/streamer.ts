@@ -12,6 +12,7 @@ import { START_BITRATE_KBPS } from '../rtc/start-bitrate.ts';
 import { Emitter } from '../util/emitter.ts';
 import type { AccessLog } from '../access-log.ts';
 import { StandbyPool } from './standby.ts';
+import { QuietWindow } from './quiet-window.ts';
 
 export interface Watcher {
   session: string;
@@ -35,6 +36,13 @@ const MAX_STANDBY = 8;
  * that making a peer connection does not compete with that viewer's first frame.
  */
 const REFILL_AFTER_CONNECT_MS = 500;
+/**
+ * The camera's standing work waits (`quiet`) from a `watch` until this long after the
+ * session connects: the first frame is encoded and sent in that time (bench/ttff).
+ */
+const QUIET_AFTER_CONNECT_MS = 300;
+/** ... and never longer than this, connected or not (see quiet-window.ts for the other bound). */
+const QUIET_MAX_MS = 2000;
 
 type StreamerEvents = {
   watchers: [Watcher[]];
@@ -51,6 +59,8 @@ export class CameraStreamer extends Emitter<StreamerEvents> {
   private readonly standby = new StandbyPool<PeerLink>(MAX_STANDBY);
   private fillTimer: ReturnType<typeof setTimeout> | undefined;
   private disposed = false;
+  /** Quiet while a session starts: detection and the pre-roll recorder hold back meanwhile. */
+  readonly quiet = new QuietWindow(QUIET_MAX_MS);
 
   constructor(
     private readonly messenger: Messenger,
@@ -59,6 +69,7 @@ export class CameraStreamer extends Emitter<StreamerEvents> {
   ) {
     super();
     this.unsubs = [
+      this.quiet.on('change', (quiet) => markPhase(quiet ? 'quiet-start' : 'quiet-end')),
       messenger.on('message', (from, msg) => this.onMessage(from, msg)),
       messenger.peers.on('removed', (p) => {
         this.standby.drop(p.deviceId);
@@ -126,6 +137,7 @@ export class CameraStreamer extends Emitter<StreamerEvents> {
     clearTimeout(this.fillTimer);
     this.standby.clear();
     for (const s of [...this.sessions.values()]) this.end(s, 'camera-stopped', true);
+    this.quiet.clear();
   }
 
   /** Viewers that may get a standby: paired, allowed to watch, and a stream to send. */
@@ -247,6 +259,7 @@ export class CameraStreamer extends Emitter<StreamerEvents> {
       link,
     };
     this.sessions.set(session, s);
+    const endQuiet = this.quiet.hold();
     // A viewer that asked but never connected (it refused our certificate, or went away)
     // must not stay on the "being watched" list.
     const giveUp = setTimeout(() => {
@@ -264,6 +277,7 @@ export class CameraStreamer extends Emitter<StreamerEvents> {
     });
     link.on('connect', () => {
       clearTimeout(giveUp);
+      setTimeout(endQuiet, QUIET_AFTER_CONNECT_MS);
       s.connected = true;
       s.since = Date.now();
       void this.log.add({ event: 'watch-start', deviceId: viewer.deviceId, name: viewer.name });
@@ -282,6 +296,7 @@ export class CameraStreamer extends Emitter<StreamerEvents> {
     });
     link.on('close', () => {
       clearTimeout(giveUp);
+      endQuiet();
       if (s.connected) {
         void this.log.add({
           event: 'watch-end',

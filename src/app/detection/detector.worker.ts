@@ -21,6 +21,8 @@ let settings: DetectionSettings | null = null;
 let pipeline: DetectionPipeline | null = null;
 let person: PersonDetector | null = null;
 let everyFrame = false;
+/** Test hook: real CPU work added to every frame (a slow device), ms. */
+let extraCostMs = 0;
 const small = new OffscreenCanvas(MOTION_WIDTH, MOTION_HEIGHT);
 const smallCtx = small.getContext('2d', { willReadFrequently: true });
 const grey = new Uint8Array(MOTION_WIDTH * MOTION_HEIGHT);
@@ -52,6 +54,9 @@ scope.onmessage = (e) => {
     case 'frame':
       void onFrame(msg.bitmap, msg.at).finally(() => msg.bitmap.close());
       return;
+    case 'extra-cost':
+      extraCostMs = Math.max(0, Math.min(10_000, msg.ms));
+      return;
     default:
       msg satisfies never;
   }
@@ -60,6 +65,7 @@ scope.onmessage = (e) => {
 async function onFrame(bitmap: ImageBitmap, at: number): Promise<void> {
   if (!pipeline || !settings || !smallCtx) return;
   const t0 = performance.now();
+  if (extraCostMs) burn(extraCostMs);
   smallCtx.drawImage(bitmap, 0, 0, MOTION_WIDTH, MOTION_HEIGHT);
   const step = pipeline.motion(
     rgbaToGrey(smallCtx.getImageData(0, 0, MOTION_WIDTH, MOTION_HEIGHT).data, grey),
@@ -104,4 +110,16 @@ async function onFrame(bitmap: ImageBitmap, at: number): Promise<void> {
     motionActive: pipeline.motionActive,
     events,
   });
+}
+
+/**
+ * Keeps this thread busy for `ms` with real arithmetic, as a slower device would be: the
+ * worker finishes fewer frames and the camera's rate check sees it (the test hook).
+ */
+function burn(ms: number): number {
+  const end = performance.now() + ms;
+  let x = 0;
+  while (performance.now() < end)
+    for (let i = 0; i < 10_000; i++) x = (x * 1_103_515_245 + 12_345) % 2_147_483_648;
+  return x;
 }

@@ -7,12 +7,15 @@
  */
 import type { DetectionEvent, DetectionSettings, DetectionStatus } from './types.ts';
 import type { FromWorker, ToWorker, WorkerUrls } from './worker-protocol.ts';
+import { detectionRate, firstAfter } from './rate.ts';
 
 /** Frames per second offered to the worker. */
 export const DETECTION_FPS = 8;
-/** Below this many processed frames per second (over the last few seconds) the camera says it is too slow. */
+/** Below this many processed frames per second (over RATE_WINDOW_MS) the camera says it is too slow. */
 export const MIN_FPS = 2;
-const RATE_WINDOW_MS = 5000;
+export const RATE_WINDOW_MS = 5000;
+/** The status is recomputed this often even when no frame finishes (a stuck worker finishes none). */
+const STATUS_EVERY_MS = 1000;
 
 export const DETECTION_URLS: WorkerUrls = {
   visionBundle: '/detection/vision_bundle.js',
@@ -45,7 +48,14 @@ export function startDetection(
   stream: MediaStream,
   settings: DetectionSettings,
   signal: AbortSignal,
-  opts: { everyFrame?: boolean; urls?: WorkerUrls } = {},
+  opts: {
+    everyFrame?: boolean;
+    urls?: WorkerUrls;
+    /** True while the camera holds back standing work (a live session starting): no frames are grabbed. */
+    paused?: () => boolean;
+    /** Test hook (docs/testing.md): real extra work per frame in the worker, ms; read every second. */
+    extraCostMs?: () => number;
+  } = {},
 ): DetectionEngine {
   const eventSubs = new Set<(e: DetectionEvent) => void>();
   const statusSubs = new Set<(s: DetectionStatus) => void>();
@@ -85,10 +95,8 @@ export function startDetection(
   let timer: ReturnType<typeof setTimeout> | undefined;
   const tick = async () => {
     timer = setTimeout(() => void tick(), 1000 / DETECTION_FPS);
-    // A worker that takes seconds per frame sends no frame-done to refresh the status on:
-    // refresh it here, so that the rate falling below the floor shows even then.
-    if (busy && !signal.aborted) refresh();
     if (!enabled || busy || signal.aborted || video.readyState < 2 || !video.videoWidth) return;
+    if (opts.paused?.()) return;
     busy = true;
     try {
       const bitmap = await createImageBitmap(video);
@@ -126,7 +134,6 @@ export function startDetection(
           fraction: msg.fraction,
           meanDiff: msg.meanDiff,
         });
-        while (recent.length && (recent[0]?.at ?? now) < now - RATE_WINDOW_MS) recent.shift();
         for (const ev of msg.events) {
           const event: DetectionEvent = {
             type: ev.type,
@@ -144,17 +151,35 @@ export function startDetection(
     }
   };
 
-  const startedAt = performance.now();
+  // Judging starts when detection starts, is switched back on, or was paused (see rate.ts).
+  let since = performance.now();
+  let extraCostMs = opts.extraCostMs?.() ?? 0;
+  if (extraCostMs) post({ type: 'extra-cost', ms: extraCostMs });
+  const statusTimer = setInterval(() => {
+    const extra = opts.extraCostMs?.() ?? 0;
+    if (extra !== extraCostMs) post({ type: 'extra-cost', ms: (extraCostMs = extra) });
+    refresh();
+  }, STATUS_EVERY_MS);
+
   function refresh() {
     if (status.state === 'failed') return;
     if (!enabled) return setStatus({ state: 'off' });
-    const s = stats();
+    const now = performance.now();
+    // Frames held back on purpose are not the device being slow.
+    if (opts.paused?.()) since = now;
+    recent.splice(
+      0,
+      firstAfter(
+        recent.map((r) => r.at),
+        now - RATE_WINDOW_MS,
+      ),
+    );
+    const processedAt = recent.map((r) => r.at);
+    const rate = detectionRate({ processedAt, now, since, floorFps: MIN_FPS, windowMs: RATE_WINDOW_MS });
     const msPerFrame = median(recent.map((r) => r.motionMs + (r.personMs ?? 0)));
-    const fps = recent.length / (Math.min(RATE_WINDOW_MS, performance.now() - startedAt) / 1000);
-    const warmedUp = performance.now() - startedAt > RATE_WINDOW_MS;
-    if (s.frames === 0 && person === 'loading') return setStatus({ state: 'loading' });
-    if (warmedUp && fps < MIN_FPS) return setStatus({ state: 'slow', msPerFrame, fps });
-    setStatus({ state: 'running', person, msPerFrame, fps });
+    if (frames === 0 && person === 'loading') return setStatus({ state: 'loading' });
+    if (rate.slow) return setStatus({ state: 'slow', msPerFrame, fps: rate.fps });
+    setStatus({ state: 'running', person, msPerFrame, fps: rate.fps });
   }
 
   function stats(): DetectionStats {
@@ -170,6 +195,7 @@ export function startDetection(
 
   signal.addEventListener('abort', () => {
     clearTimeout(timer);
+    clearInterval(statusTimer);
     worker.terminate();
     video.srcObject = null;
     eventSubs.clear();
@@ -188,6 +214,7 @@ export function startDetection(
     status: () => status,
     stats,
     updateSettings(s) {
+      if (s.enabled && !enabled) since = performance.now();
       enabled = s.enabled;
       post({ type: 'settings', settings: s });
       refresh();

@@ -11,8 +11,16 @@ import { DEFAULT_DETECTION_SETTINGS } from './types.ts';
 
 /** Benchmark knob (bench/detection): run the person detector on every frame, as if there were no motion gate. */
 export const EVERY_FRAME_KEY = 'doorpeer:detection-every-frame';
+/** Test hook (docs/testing.md): ms of real CPU work the worker adds to every frame, a slow device; read every second. */
+export const EXTRA_MS_KEY = 'doorpeer:detection-extra-ms';
+const extraCostMs = () => Number(localStorage.getItem(EXTRA_MS_KEY)) || 0;
 
-export function useDetection(db: Db, stream: MediaStream | null): DetectionEngine | null {
+/** `paused`: while it returns true, detection grabs no frames (the camera is starting a live session). */
+export function useDetection(
+  db: Db,
+  stream: MediaStream | null,
+  paused?: () => boolean,
+): DetectionEngine | null {
   const [engine, setEngine] = useState<DetectionEngine | null>(null);
   useEffect(() => {
     if (!stream) return;
@@ -21,7 +29,13 @@ export function useDetection(db: Db, stream: MediaStream | null): DetectionEngin
       const settings = (await getSetting(db, 'detection')) ?? DEFAULT_DETECTION_SETTINGS;
       if (ctl.signal.aborted) return;
       const everyFrame = localStorage.getItem(EVERY_FRAME_KEY) === '1';
-      setEngine(startDetection(stream, settings, ctl.signal, { everyFrame }));
+      setEngine(
+        startDetection(stream, settings, ctl.signal, {
+          everyFrame,
+          extraCostMs,
+          ...(paused ? { paused } : {}),
+        }),
+      );
     })();
     return () => {
       ctl.abort();

@@ -13,7 +13,9 @@ export interface WorkerUrls {
 export type ToWorker =
   | { type: 'init'; settings: DetectionSettings; urls: WorkerUrls; everyFrame: boolean }
   | { type: 'settings'; settings: DetectionSettings }
-  | { type: 'frame'; bitmap: ImageBitmap; at: number };
+  | { type: 'frame'; bitmap: ImageBitmap; at: number }
+  /** Test hook (docs/testing.md, `doorpeer:detection-extra-ms`): burn this much CPU on each frame, like a slow device. */
+  | { type: 'extra-cost'; ms: number };
 
 export type FromWorker =
   | { type: 'person-model'; state: 'ready' | 'unavailable'; detail?: string }

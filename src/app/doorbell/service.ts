@@ -4,7 +4,7 @@
  * notification with the snapshot.
  */
 import type { Device } from '../device.ts';
-import { notifyPermission } from '../alerts/notify.ts';
+import { dataUrl, notifyPermission } from '../alerts/notify.ts';
 import { RingReceiver, type Ring } from './ring-receiver.ts';
 import { MessageInbox } from './inbox.ts';
 
@@ -63,13 +63,4 @@ async function notifyRing(ring: Ring): Promise<void> {
   } catch {
     // Notifications unavailable: the in-app alert and chime still ring.
   }
-}
-
-function dataUrl(blob: Blob): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const r = new FileReader();
-    r.onload = () => resolve(String(r.result));
-    r.onerror = () => reject(r.error ?? new Error('snapshot unreadable'));
-    r.readAsDataURL(blob);
-  });
 }

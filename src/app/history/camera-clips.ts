@@ -8,7 +8,7 @@
 import type { DetectionEvent } from '../detection/types.ts';
 import type { ClipType } from '../../shared/history-messages.ts';
 import { CLIP_LIMITS } from '../../shared/history-messages.ts';
-import { getSetting, type Db } from '../db.ts';
+import type { Db } from '../db.ts';
 import type { Messenger } from '../messenger.ts';
 import { Emitter, randomId } from '../util/emitter.ts';
 import {
@@ -22,7 +22,7 @@ import {
 } from './clip-plan.ts';
 import { sha256B64u } from './chunks.ts';
 import { ClipOutbox } from './outbox.ts';
-import { PrerollRecorder, recordingSupported, type ClaimedClip } from './preroll.ts';
+import { recordingSupported, startPreroll, type ClaimedClip, type PrerollSource } from './preroll.ts';
 import { sealClip } from './seal.ts';
 
 export type CameraClipState = 'off' | 'unsupported' | 'ready' | 'recording' | 'sealing';
@@ -31,11 +31,12 @@ export class CameraClips extends Emitter<{ state: [CameraClipState] }> {
   readonly outbox: ClipOutbox;
   state: CameraClipState = 'off';
   private settings: ClipSettings = DEFAULT_CLIP_SETTINGS;
-  private preroll: PrerollRecorder | null = null;
+  private preroll: PrerollSource | null = null;
   private plan: ClipPlan = IDLE_PLAN;
   private current: { claim: ClaimedClip; eventAt: number; snapshot?: Blob } | null = null;
   private timer: ReturnType<typeof setTimeout> | undefined;
   private stream: MediaStream | null = null;
+  private quiet = false;
 
   constructor(
     private readonly messenger: Messenger,
@@ -43,12 +44,14 @@ export class CameraClips extends Emitter<{ state: [CameraClipState] }> {
   ) {
     super();
     this.outbox = new ClipOutbox(messenger, db);
-    void getSetting(db, 'clipSettings')
-      .then((s) => {
-        if (s) this.settings = { ...DEFAULT_CLIP_SETTINGS, ...s };
-        this.setStream(this.stream);
-      })
-      .catch(() => undefined);
+  }
+
+  /** The owner's settings (`clip-settings.ts`): a new pre-roll restarts the recorder; a running clip keeps going. */
+  applySettings(settings: ClipSettings): void {
+    const restart = settings.preRollMs !== this.settings.preRollMs;
+    this.settings = settings;
+    if (restart) this.setStream(this.stream);
+    this.schedule();
   }
 
   setStream(stream: MediaStream | null): void {
@@ -57,8 +60,20 @@ export class CameraClips extends Emitter<{ state: [CameraClipState] }> {
     this.preroll = null;
     if (!stream) return this.setState('off');
     if (!recordingSupported()) return this.setState('unsupported');
-    this.preroll = new PrerollRecorder(stream, this.settings.preRollMs);
+    this.preroll = startPreroll(stream, this.settings.preRollMs);
+    if (this.quiet) this.preroll.hold();
     if (this.state !== 'recording' && this.state !== 'sealing') this.setState('ready');
+  }
+
+  /**
+   * A live session is starting (camera/quiet-window.ts): the pre-roll pauses meanwhile,
+   * unless a clip is being recorded (a trigger resumes it at once), and so does clip sending.
+   */
+  setQuiet(quiet: boolean): void {
+    this.quiet = quiet;
+    this.outbox.sending.set(!quiet);
+    if (!quiet) this.preroll?.release();
+    else if (!this.current) this.preroll?.hold();
   }
 
   onDetection(e: DetectionEvent): void {
@@ -107,6 +122,7 @@ export class CameraClips extends Emitter<{ state: [CameraClipState] }> {
     this.plan = IDLE_PLAN;
     if (!cur || plan.state === 'idle') return;
     this.setState('sealing');
+    const endedAt = performance.now();
     try {
       const rec = await cur.claim.finish();
       const recipients = this.messenger.peers
@@ -134,6 +150,8 @@ export class CameraClips extends Emitter<{ state: [CameraClipState] }> {
         pending: recipients.map((r) => r.deviceId),
         body: new Blob([sealed.body]),
       });
+      // When the clip ended, for bench/clips (event end to playable at the viewer).
+      performance.mark('doorpeer:clip-ended', { startTime: endedAt, detail: { id } });
     } finally {
       this.setState(this.preroll ? 'ready' : 'off');
     }

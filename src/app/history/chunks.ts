@@ -18,12 +18,17 @@ export function chunkAt(
   return bytes.subarray(i * chunkBytes, Math.min(bytes.length, (i + 1) * chunkBytes));
 }
 
-/** SHA-256 over the 4-byte big-endian index followed by the chunk's bytes, base64url. */
-export async function chunkHash(i: number, data: Uint8Array): Promise<string> {
+/** SHA-256 over the 4-byte big-endian index followed by the chunk's bytes (32 bytes). */
+export async function chunkDigest(i: number, data: Uint8Array): Promise<Uint8Array> {
   const buf = new Uint8Array(4 + data.length);
   new DataView(buf.buffer).setUint32(0, i);
   buf.set(data, 4);
-  return toB64u(await globalThis.crypto.subtle.digest('SHA-256', buf));
+  return new Uint8Array(await globalThis.crypto.subtle.digest('SHA-256', buf));
+}
+
+/** `chunkDigest`, base64url (the relay's `clip-chunk` carries it so). */
+export async function chunkHash(i: number, data: Uint8Array): Promise<string> {
+  return toB64u(await chunkDigest(i, data));
 }
 
 export async function sha256B64u(bytes: Uint8Array<ArrayBuffer>): Promise<string> {

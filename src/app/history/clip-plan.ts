@@ -4,17 +4,9 @@
  * the clip ends once nothing has triggered for `calmMs`, or at `maxMs`.
  */
 import type { DetectionEventType } from '../detection/types.ts';
-import type { ClipType } from '../../shared/history-messages.ts';
+import { CLIP_SETTING_RANGES, type ClipSettings, type ClipType } from '../../shared/history-messages.ts';
 
-export interface ClipSettings {
-  /** Seconds of video kept before the event (the pre-roll), ms. */
-  preRollMs: number;
-  /** The clip ends this long after the last trigger. */
-  calmMs: number;
-  maxMs: number;
-  /** Record motion events too, not only people and rings. */
-  motion: boolean;
-}
+export type { ClipSettings };
 
 export const DEFAULT_CLIP_SETTINGS: ClipSettings = {
   preRollMs: 3000,
@@ -22,6 +14,22 @@ export const DEFAULT_CLIP_SETTINGS: ClipSettings = {
   maxMs: 20_000,
   motion: false,
 };
+
+const clamp = (v: number, [lo, hi]: readonly [number, number]) => Math.min(hi, Math.max(lo, Math.round(v)));
+
+/**
+ * Makes stored or received settings valid: each inside its range, and a longest
+ * clip no shorter than the calm time (else the calm time could never end a clip).
+ */
+export function normaliseClipSettings(s: ClipSettings): ClipSettings {
+  const calmMs = clamp(s.calmMs, CLIP_SETTING_RANGES.calmMs);
+  return {
+    preRollMs: clamp(s.preRollMs, CLIP_SETTING_RANGES.preRollMs),
+    calmMs,
+    maxMs: Math.max(calmMs, clamp(s.maxMs, CLIP_SETTING_RANGES.maxMs)),
+    motion: s.motion,
+  };
+}
 
 export type ClipPlan =
   { state: 'idle' } | { state: 'recording'; type: ClipType; startedAt: number; lastTrigger: number };

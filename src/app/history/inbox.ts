@@ -1,11 +1,14 @@
 /**
  * Viewer side of clip delivery: asks each paired camera for the clips it holds
- * for this device, keeps each verified chunk in IndexedDB (so a reload or a cut
+ * for this device, fetches their chunks over a clip data channel to that camera
+ * (clip-links.ts) or, when none opens, over the relay, keeps each verified chunk
+ * in IndexedDB (so a reload or a cut
  * connection resumes from the first missing chunk), checks the whole clip's
  * SHA-256, opens it with this device's ECDH key, applies retention, stores it
- * once and acknowledges it so the camera deletes it. A clip that cannot be
- * stored (quota) is not acknowledged, so the camera keeps it, and the problem is
- * shown.
+ * once and acknowledges it so the camera deletes it. When the browser's quota
+ * is reached, the oldest clips make room (room.ts); a clip that still cannot be
+ * stored is not acknowledged, so the camera keeps it, the problem is shown, and
+ * storing is tried again (stall timer, next pull, `retry`) until there is room.
  */
 import { fromB64u } from '../../shared/crypto/b64u.ts';
 import type { SessionMessage } from '../../shared/session.ts';
@@ -18,7 +21,9 @@ import {
   hasClip,
   listClips,
   putClipPart,
+  putClipParts,
   readClipParts,
+  type ClipPart,
   type Db,
   type PairedPeer,
   type StoredClip,
@@ -26,7 +31,12 @@ import {
 import type { Messenger } from '../messenger.ts';
 import { Emitter } from '../util/emitter.ts';
 import { assemble, chunkHash, expectedChunkLength, firstMissing, sha256B64u } from './chunks.ts';
+import { ClipFrameError, checkRun, splitRun, type ClipFrame } from './clip-frame.ts';
+import { ClipLinks, type ClipLinkState } from './clip-links.ts';
+import { BatchWriter } from './batch-writer.ts';
+import { toB64u } from '../../shared/crypto/b64u.ts';
 import { DEFAULT_RETENTION, retentionPlan, type RetentionPolicy } from './retention.ts';
+import { isStorageFull, makeRoom, type RoomNeed } from './room.ts';
 import { ClipSealError, openClip } from './seal.ts';
 
 type Header = Extract<SessionMessage, { k: 'clip' }>;
@@ -51,12 +61,23 @@ interface InFlight {
   parts: string;
   want: number;
   stall?: ReturnType<typeof setTimeout>;
+  /** Making room after a failed chunk write (one attempt at a time). */
+  making?: boolean;
+  /** Bytes of older clips deleted to make room for this one. */
+  freed: number;
 }
 
 export class ClipInbox extends Emitter<{ changed: []; progress: [Receiving[]] }> {
   problem: InboxProblem = null;
   /** The chunk index of the last `clip-want` this page sent (-1: none): shows where a transfer resumed. */
   lastWantFrom = -1;
+  /** Verified chunks received since the page opened, by path (shown for tests, docs/testing.md). */
+  readonly received = { channel: 0, relay: 0, malformed: 0 };
+  /** The clip data channel's state for the camera that last changed it (none yet: null). */
+  linkState: ClipLinkState | null = null;
+  private readonly links: ClipLinks;
+  /** Chunks from the data channel, written to IndexedDB together while a write is in flight. */
+  private readonly writer = new BatchWriter<ClipPart>((parts) => putClipParts(this.db, parts));
   private readonly receiving = new Map<string, InFlight>();
   private readonly finishing = new Set<string>();
   private readonly unsubs: (() => void)[];
@@ -66,7 +87,11 @@ export class ClipInbox extends Emitter<{ changed: []; progress: [Receiving[]] }>
     private readonly db: Db,
   ) {
     super();
+    this.links = new ClipLinks(messenger);
     this.unsubs = [
+      this.links.on('frame', (cameraId, f) => void this.onFrame(cameraId, f)),
+      this.links.on('malformed', () => this.received.malformed++),
+      this.links.on('state', (cameraId, state) => this.onLinkState(cameraId, state)),
       messenger.on('message', (from, msg) => void this.onMessage(from, msg)),
       messenger.relay.on('state', (s) => s === 'online' && this.pull()),
     ];
@@ -75,6 +100,7 @@ export class ClipInbox extends Emitter<{ changed: []; progress: [Receiving[]] }>
 
   dispose(): void {
     for (const u of this.unsubs) u();
+    this.links.dispose();
     for (const r of this.receiving.values()) clearTimeout(r.stall);
   }
 
@@ -106,6 +132,12 @@ export class ClipInbox extends Emitter<{ changed: []; progress: [Receiving[]] }>
     }
   }
 
+  /** Tries again now: after space was freed (a clip deleted) or at the person's request. */
+  retry(): void {
+    this.pull();
+    for (const r of this.receiving.values()) this.want(r);
+  }
+
   private pull(): void {
     for (const p of this.messenger.peers.list())
       if (p.role === 'camera' && !p.unpairing) void this.messenger.send(p.deviceId, { k: 'clips-pull' });
@@ -126,10 +158,12 @@ export class ClipInbox extends Emitter<{ changed: []; progress: [Receiving[]] }>
     const parts = `${key}/${h.sha256}`;
     const held = new Set(await clipPartIndexes(this.db, parts));
     clearTimeout(this.receiving.get(key)?.stall);
-    const r: InFlight = { header: h, from: from.deviceId, held, parts, want: 0 };
+    const r: InFlight = { header: h, from: from.deviceId, held, parts, want: 0, freed: 0 };
     this.receiving.set(key, r);
     if (firstMissing(held, h.chunks) >= h.chunks) return this.finish(key);
-    this.want(r);
+    // Room for the chunks still to come and for the clip they make, before asking for them.
+    if ((await this.roomFor(r, false)) === null) this.setProblem('quota');
+    if (this.receiving.get(key) === r) this.want(r);
   }
 
   /** Asks for chunks from the first missing one, and again if the stream stalls. */
@@ -141,7 +175,45 @@ export class ClipInbox extends Emitter<{ changed: []; progress: [Receiving[]] }>
     // All there but not stored yet (the quota was reached): try storing it again.
     if (r.want >= r.header.chunks) return void this.finish(`${r.from}/${r.header.id}`);
     this.emit('progress', this.progress());
-    void this.messenger.send(r.from, { k: 'clip-want', id: r.header.id, from: r.want });
+    // Over the clip data channel if one is open or opening, else over the relay.
+    const via = this.links.want(r.from, r.header.id, r.want);
+    if (via === 'relay') void this.messenger.send(r.from, { k: 'clip-want', id: r.header.id, from: r.want });
+    if (via !== 'wait') clipMark('want', { id: r.header.id, from: r.want, via });
+  }
+
+  /** The channel opened: ask over it. It closed: ask again (over the relay until it reopens). */
+  private onLinkState(cameraId: string, state: ClipLinkState): void {
+    this.linkState = state;
+    if (state !== 'connecting')
+      for (const r of this.receiving.values()) if (r.from === cameraId) this.want(r);
+    this.emit('changed');
+  }
+
+  /** A run of chunks from the data channel: checked against the header, hashed, kept. */
+  private async onFrame(cameraId: string, f: ClipFrame): Promise<void> {
+    const key = `${cameraId}/${f.id}`;
+    const r = this.receiving.get(key);
+    if (!r) return;
+    let lengths: number[];
+    try {
+      lengths = checkRun(f, r.header.size);
+    } catch (e) {
+      if (e instanceof ClipFrameError) this.received.malformed++;
+      return;
+    }
+    if ((await chunkHash(f.first, f.data)) !== toB64u(f.sha256)) return void this.received.malformed++;
+    const parts = splitRun(f.data, lengths)
+      .map((data, k) => ({ clip: r.parts, i: f.first + k, data }))
+      .filter((p) => !r.held.has(p.i));
+    if (!parts.length || this.receiving.get(key) !== r) return;
+    try {
+      await this.writer.add(parts);
+    } catch (e) {
+      return void this.partsNotKept(r, e); // asked for again once there is room
+    }
+    for (const p of parts) r.held.add(p.i);
+    this.received.channel += parts.length;
+    this.afterChunks(key, r, f.first + f.count - 1);
   }
 
   private async onChunk(from: PairedPeer, c: Extract<SessionMessage, { k: 'clip-chunk' }>): Promise<void> {
@@ -156,12 +228,24 @@ export class ClipInbox extends Emitter<{ changed: []; progress: [Receiving[]] }>
     }
     if (data.length !== expectedChunkLength(r.header.size, c.i)) return;
     if ((await chunkHash(c.i, data)) !== c.sha256) return; // damaged: asked for again after the rest
-    await putClipPart(this.db, { clip: r.parts, i: c.i, data });
+    try {
+      await putClipPart(this.db, { clip: r.parts, i: c.i, data });
+    } catch (e) {
+      return void this.partsNotKept(r, e);
+    }
     r.held.add(c.i);
+    this.received.relay++;
+    this.afterChunks(key, r, c.i);
+  }
+
+  private afterChunks(key: string, r: InFlight, last: number): void {
     clearTimeout(r.stall);
-    if (r.held.size === r.header.chunks) return this.finish(key);
+    if (r.held.size === r.header.chunks) {
+      clipMark('complete', { id: r.header.id, size: r.header.size });
+      return void this.finish(key);
+    }
     // The stream ended with a gap: ask for what is missing; otherwise wait for more.
-    if (c.i === r.header.chunks - 1) return this.want(r);
+    if (last === r.header.chunks - 1) return this.want(r);
     r.stall = setTimeout(() => this.want(r), STALL_MS);
     this.emit('progress', this.progress());
   }
@@ -210,10 +294,13 @@ export class ClipInbox extends Emitter<{ changed: []; progress: [Receiving[]] }>
       };
       try {
         await this.enforceRetention(clip.bytes);
-        await addClip(this.db, clip);
+        await this.store(clip, r);
       } catch (e) {
-        // Quota reached even after retention: keep it on the camera and say so.
-        if (e instanceof DOMException) this.setProblem('quota');
+        // No room even after the oldest clips went: not acknowledged, so the camera keeps it;
+        // say so, and try again after a while (or sooner: a pull, `retry`).
+        if (isStorageFull(e)) this.setProblem('quota');
+        clearTimeout(r.stall);
+        r.stall = setTimeout(() => this.want(r), STALL_MS);
         return;
       }
       await deleteClipParts(this.db, r.parts).catch(() => undefined);
@@ -221,6 +308,7 @@ export class ClipInbox extends Emitter<{ changed: []; progress: [Receiving[]] }>
       this.receiving.delete(key);
       if (this.problem === 'quota') this.setProblem(null);
       void this.messenger.send(r.from, { k: 'clip-ack', id: h.id });
+      clipMark('stored', { id: h.id });
       this.emit('changed');
       this.emit('progress', this.progress());
     } finally {
@@ -228,8 +316,56 @@ export class ClipInbox extends Emitter<{ changed: []; progress: [Receiving[]] }>
     }
   }
 
+  /** Stores the clip; when storage is full, the oldest clips make room and it is tried once more. */
+  private async store(clip: StoredClip, r: InFlight): Promise<void> {
+    try {
+      await addClip(this.db, clip);
+    } catch (e) {
+      const need = { now: clip.bytes, total: clip.bytes, freed: r.freed };
+      if (!isStorageFull(e) || !(await this.dropFor(r, need, true))?.length) throw e;
+      await addClip(this.db, clip);
+    }
+  }
+
+  /** Makes room for what `r` still needs: its missing chunks and then the whole clip. */
+  private roomFor(r: InFlight, failed: boolean): Promise<string[] | null> {
+    const size = r.header.size;
+    const missing = Math.ceil(size - Math.min(size, (size * r.held.size) / r.header.chunks));
+    return this.dropFor(r, { now: missing, total: missing + size, freed: r.freed }, failed);
+  }
+
+  private async dropFor(r: InFlight, need: RoomNeed, failed: boolean): Promise<string[] | null> {
+    const before = await listClips(this.db).catch(() => []);
+    const dropped = await makeRoom(this.db, need, failed).catch(() => null);
+    if (!dropped?.length) return dropped;
+    r.freed += before.filter((c) => dropped.includes(c.key)).reduce((s, c) => s + c.bytes, 0);
+    this.emit('changed');
+    return dropped;
+  }
+
+  /** Chunks could not be written: make room (oldest clips first) and ask again, or say so. */
+  private async partsNotKept(r: InFlight, e: unknown): Promise<void> {
+    if (!isStorageFull(e) || r.making) return;
+    r.making = true;
+    try {
+      const dropped = await this.roomFor(r, true);
+      if (!dropped?.length) return this.setProblem('quota');
+      if (this.receiving.get(`${r.from}/${r.header.id}`) === r) this.want(r);
+    } finally {
+      r.making = false;
+    }
+  }
+
   private setProblem(p: InboxProblem): void {
     this.problem = p;
     this.emit('changed');
   }
+}
+
+/**
+ * `performance.mark`s of clip delivery (`doorpeer:clip-want`, `-complete`, `-stored`, with
+ * the clip ID) for bench/clips: cheap, and invisible unless something reads the timeline.
+ */
+export function clipMark(name: string, detail: Record<string, unknown>): void {
+  performance.mark(`doorpeer:clip-${name}`, { detail });
 }

@@ -1,11 +1,20 @@
 /**
- * The camera's rolling pre-roll (browser only). Two MediaRecorders run on the
+ * The camera's rolling pre-roll (browser only). Where the recorder writes WebM
+ * (Chromium, Firefox) one encoder does it (`rolling-webm.ts`); elsewhere (MP4)
+ * this fallback runs. Two MediaRecorders run on the
  * outgoing (privacy-masked) stream, started `preRollMs` apart, and each is
  * restarted every `2 * preRollMs`. A recording always starts on a keyframe, so
  * when an event comes the older of the two is claimed as the clip: it already
  * holds between `preRollMs` and `2 * preRollMs` of video before the event, and
  * it is one whole, playable file. The other one keeps cycling meanwhile.
+ *
+ * `hold()` pauses the recorders (no encoding) while a live session starts
+ * (camera/quiet-window.ts); recorders are not cycled meanwhile. A claim resumes
+ * them at once, so an event clip loses at most the held span before the event
+ * (under two seconds; the file stays continuous, the span is just skipped).
  */
+
+import { RollingPreroll } from './rolling-webm.ts';
 
 const TYPES = ['video/webm;codecs=vp8,opus', 'video/webm;codecs=vp8', 'video/webm', 'video/mp4'];
 const TIMESLICE_MS = 1000;
@@ -15,6 +24,9 @@ interface Slot {
   startedAt: number;
   parts: Blob[];
   claimed: boolean;
+  /** Ms this recording spent paused so far; `heldSince` is set while it is paused. */
+  heldMs: number;
+  heldSince: number | null;
 }
 
 export interface RecordedClip {
@@ -31,14 +43,33 @@ export interface ClaimedClip {
   finish(): Promise<RecordedClip>;
 }
 
+/** What the camera's clips need from a pre-roll recorder. */
+export interface PrerollSource {
+  /** Claims the recording that reaches furthest back as the clip. Null when nothing records. */
+  claim(): ClaimedClip | null;
+  /** Pauses encoding (a live session is starting) until `release()` or a claim. */
+  hold(): void;
+  release(): void;
+  dispose(): void;
+}
+
+/** One WebM encoder where the browser records WebM, else the two-recorder fallback. */
+export function startPreroll(stream: MediaStream, preRollMs: number): PrerollSource {
+  const type = TYPES.find((t) => MediaRecorder.isTypeSupported(t));
+  if (type?.startsWith('video/webm')) return new RollingPreroll(stream, preRollMs, type);
+  return new PrerollRecorder(stream, preRollMs);
+}
+
 export function recordingSupported(): boolean {
   return typeof MediaRecorder !== 'undefined' && TYPES.some((t) => MediaRecorder.isTypeSupported(t));
 }
 
-export class PrerollRecorder {
+export class PrerollRecorder implements PrerollSource {
   private readonly slots: Slot[] = [];
   private timer: ReturnType<typeof setInterval> | undefined;
   private readonly mimeType: string | undefined;
+  private held = false;
+  private cycleDue = false;
 
   constructor(
     private readonly stream: MediaStream,
@@ -54,6 +85,7 @@ export class PrerollRecorder {
 
   /** Claims the recording that reaches furthest back as the clip. Null when nothing records. */
   claim(): ClaimedClip | null {
+    this.release(); // an event: record it all, whatever else is starting
     const slot = this.slots
       .filter((s) => !s.claimed && s.rec.state === 'recording')
       .sort((a, b) => a.startedAt - b.startedAt)[0];
@@ -67,6 +99,34 @@ export class PrerollRecorder {
     };
   }
 
+  /** Pauses every recorder until `release()` (or a claim). */
+  hold(): void {
+    if (this.held) return;
+    this.held = true;
+    const now = Date.now();
+    for (const s of this.slots) {
+      if (s.rec.state !== 'recording') continue;
+      s.rec.pause();
+      s.heldSince = now;
+    }
+  }
+
+  release(): void {
+    if (!this.held) return;
+    this.held = false;
+    const now = Date.now();
+    for (const s of this.slots) {
+      if (s.rec.state !== 'paused' || s.heldSince === null) continue;
+      s.rec.resume();
+      s.heldMs += now - s.heldSince;
+      s.heldSince = null;
+    }
+    if (this.cycleDue) {
+      this.cycleDue = false;
+      this.cycle();
+    }
+  }
+
   dispose(): void {
     clearInterval(this.timer);
     this.timer = undefined;
@@ -74,6 +134,10 @@ export class PrerollRecorder {
   }
 
   private cycle(): void {
+    if (this.held) {
+      this.cycleDue = true; // starting a recorder now would be the very work being held back
+      return;
+    }
     const free = this.slots.filter((s) => !s.claimed);
     if (free.length < 2) {
       this.slots.push(this.startSlot());
@@ -90,7 +154,14 @@ export class PrerollRecorder {
       videoBitsPerSecond: this.bitrate,
       audioBitsPerSecond: 24_000,
     });
-    const slot: Slot = { rec, startedAt: Date.now(), parts: [], claimed: false };
+    const slot: Slot = {
+      rec,
+      startedAt: Date.now(),
+      parts: [],
+      claimed: false,
+      heldMs: 0,
+      heldSince: null,
+    };
     rec.ondataavailable = (e) => {
       if (e.data.size > 0) slot.parts.push(e.data);
     };
@@ -112,10 +183,12 @@ export class PrerollRecorder {
         const type = slot.rec.mimeType || this.mimeType || 'video/webm';
         resolve({
           blob: new Blob(slot.parts, { type }),
-          durationMs: Date.now() - slot.startedAt,
+          durationMs: Date.now() - slot.startedAt - slot.heldMs,
           startedAt: slot.startedAt,
         });
       };
+      if (slot.heldSince !== null) slot.heldMs += Date.now() - slot.heldSince;
+      slot.heldSince = null;
       if (slot.rec.state === 'inactive') return done();
       slot.rec.addEventListener('stop', done, { once: true });
       slot.rec.stop();

@@ -1,7 +1,8 @@
 /**
  * Viewer history retention (pure, unit-tested): which clips to delete so that
  * none is older than the age limit and the total stays within the size limit,
- * oldest first.
+ * oldest first; and, the same way, which to delete to make room when the
+ * browser's storage quota is reached.
  */
 export interface RetentionPolicy {
   /** Keep clips at most this old (by the camera's event time). */
@@ -28,7 +29,7 @@ export function retentionPlan(
   now: number,
   incomingBytes = 0,
 ): string[] {
-  const sorted = [...items].sort((a, b) => a.at - b.at || (a.key < b.key ? -1 : 1));
+  const sorted = oldestFirst(items);
   const out: string[] = [];
   let total = sorted.reduce((s, x) => s + x.bytes, 0) + incomingBytes;
   for (const x of sorted) {
@@ -38,6 +39,32 @@ export function retentionPlan(
     total -= x.bytes;
   }
   return out;
+}
+
+/**
+ * When the browser's storage quota is reached (not the owner's limit): the oldest
+ * clips, in retention order, whose removal frees `needBytes`. `null` when even
+ * removing every clip would not free enough, so that none is removed in vain.
+ */
+export function roomPlan(items: readonly RetainedItem[], needBytes: number): string[] | null {
+  if (needBytes <= 0) return [];
+  const out: string[] = [];
+  let freed = 0;
+  for (const x of oldestFirst(items)) {
+    if (freed >= needBytes) break;
+    out.push(x.key);
+    freed += x.bytes;
+  }
+  return freed >= needBytes ? out : null;
+}
+
+/** Bytes still to free for `incomingBytes` to fit, given the room the browser reports. */
+export function bytesToFree(incomingBytes: number, quota: number, usage: number, slack: number): number {
+  return Math.ceil(incomingBytes + slack - Math.max(0, quota - usage));
+}
+
+function oldestFirst(items: readonly RetainedItem[]): RetainedItem[] {
+  return [...items].sort((a, b) => a.at - b.at || (a.key < b.key ? -1 : 1));
 }
 
 /** Local calendar day of an epoch ms, `YYYY-MM-DD`, for the per-day timeline. */

@@ -82,13 +82,15 @@ export function CameraPage() {
   // The streamer, the preview and detection all get this one, never the raw stream.
   const outgoing = useOutgoingStream(device, stream, streamer);
   // Motion and person detection on the camera's (masked) stream (issue 4).
-  const detection = useDetection(device.db, outgoing.stream);
+  // It grabs no frames while a live session starts (`streamer.quiet`, bench/ttff).
+  const paused = useMemo(() => () => streamer.quiet.quiet, [streamer]);
+  const detection = useDetection(device.db, outgoing.stream, paused);
   // Each event, sealed, to the paired viewers that may watch.
   useAlertSender(device.messenger, detection, outgoing.settings);
   // Ring, answer, talk-back and quick replies (issue 5).
   const door = useDoorStation(device, streamer, outgoing.stream);
   // Event clips with pre-roll, sealed for the owners, held until delivered (issue 7).
-  const clips = useCameraClips(device, outgoing.stream, detection, door);
+  const clips = useCameraClips(device, outgoing.stream, detection, door, streamer.quiet);
 
   useEffect(() => {
     void (async () => {

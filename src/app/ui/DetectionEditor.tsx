@@ -1,12 +1,19 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
+import { useRemoteSetting, type RemoteSettingSpec } from './use-remote-setting.ts';
 import type { DetectionSettings, NormRect } from '../detection/types.ts';
 import { readEvents } from '../db.ts';
 import { rectFromPoints, cleanRects, MIN_SIDE } from '../camera/mask-geometry.ts';
 import { ALERT_LIMITS } from '../../shared/alert-messages.ts';
 import { useDevice } from './hooks.ts';
+import { SaveToCamera } from './SaveToCamera.tsx';
 
 type Kind = 'zones' | 'masks';
-type Phase = 'loading' | 'editing' | 'saving' | 'saved';
+
+const DETECTION_SPEC: RemoteSettingSpec<DetectionSettings> = {
+  get: { k: 'detect-get' },
+  set: (settings) => ({ k: 'detect-set', settings }),
+  state: (msg) => (msg.k === 'detect-state' ? msg.settings : null),
+};
 
 /**
  * From a viewer with `manage`: draw motion zones and privacy masks over a still of the
@@ -14,27 +21,13 @@ type Phase = 'loading' | 'editing' | 'saving' | 'saved';
  * sensitivity, and save them to the camera, which applies them at once.
  */
 export function DetectionEditor({ cameraId, video }: { cameraId: string; video: HTMLVideoElement | null }) {
-  const { messenger, db } = useDevice();
-  const [settings, setSettings] = useState<DetectionSettings | null>(null);
-  const [phase, setPhase] = useState<Phase>('loading');
-  const [denied, setDenied] = useState(false);
+  const { db } = useDevice();
+  const remote = useRemoteSetting(cameraId, DETECTION_SPEC);
+  const { value: settings, phase, denied } = remote;
   const [kind, setKind] = useState<Kind>('masks');
   const [drag, setDrag] = useState<{ ax: number; ay: number; bx: number; by: number } | null>(null);
   const surface = useRef<HTMLDivElement>(null);
   const picture = useRef<HTMLCanvasElement>(null);
-
-  useEffect(() => {
-    const off = messenger.on('message', (from, msg) => {
-      if (from.deviceId !== cameraId) return;
-      if (msg.k === 'detect-state') {
-        setSettings(msg.settings);
-        setPhase('saved');
-      }
-      if (msg.k === 'manage-denied') setDenied(true);
-    });
-    void messenger.send(cameraId, { k: 'detect-get' });
-    return off;
-  }, [messenger, cameraId]);
 
   const grab = async () => {
     const c = picture.current;
@@ -66,10 +59,7 @@ export function DetectionEditor({ cameraId, video }: { cameraId: string; video: 
   }
   if (!settings) return <p class="fine">Asking the camera…</p>;
 
-  const edit = (next: DetectionSettings) => {
-    setSettings(next);
-    setPhase('editing');
-  };
+  const edit = remote.edit;
   const point = (e: PointerEvent): [number, number] => {
     const r = surface.current?.getBoundingClientRect();
     if (!r || r.width === 0 || r.height === 0) return [0, 0];
@@ -167,30 +157,17 @@ export function DetectionEditor({ cameraId, video }: { cameraId: string; video: 
         />{' '}
         Detection on
       </label>
-      <div class="editor-tools">
-        <button
-          type="button"
-          data-testid="zone-save"
-          disabled={phase !== 'editing'}
-          onClick={() => {
-            setPhase('saving');
-            const clean = {
-              ...settings,
-              zones: cleanRects(settings.zones),
-              masks: cleanRects(settings.masks),
-            };
-            void messenger.send(cameraId, { k: 'detect-set', settings: clean });
-          }}
-        >
-          Save to camera
-        </button>
+      <SaveToCamera
+        testId="zone-save"
+        phase={phase}
+        onSave={() =>
+          remote.save({ ...settings, zones: cleanRects(settings.zones), masks: cleanRects(settings.masks) })
+        }
+      >
         <button type="button" data-testid="zone-clear" onClick={() => edit({ ...settings, [kind]: [] })}>
           Remove all {kind === 'masks' ? 'masks' : 'zones'}
         </button>
-        <span class="fine" role="status">
-          {phase === 'saved' ? 'Saved on the camera.' : phase === 'saving' ? 'Saving…' : 'Not saved yet.'}
-        </span>
-      </div>
+      </SaveToCamera>
     </section>
   );
 }

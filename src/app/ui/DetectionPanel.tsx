@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
-import type { DetectionEngine } from '../detection/engine.ts';
+import { MIN_FPS, type DetectionEngine } from '../detection/engine.ts';
 import type { DetectionEvent, DetectionStatus } from '../detection/types.ts';
 import { ErrorBox } from './ErrorBox.tsx';
 
@@ -55,7 +55,9 @@ export function DetectionPanel({ engine }: { engine: DetectionEngine | null }) {
         <ErrorBox code="detector-unavailable" detail={engine?.personProblem() ?? undefined} />
       ) : null}
       {status.state === 'slow' ? (
-        <ErrorBox code="detector-slow" detail={`${status.fps.toFixed(1)} frames/s`} />
+        // A fixed detail: the box is a live `role="alert"`, and a changing rate would be read out
+        // again every second. The rate itself shows in `detection-cost` above.
+        <ErrorBox code="detector-slow" detail={`fewer than ${MIN_FPS} frames/s checked`} />
       ) : null}
       <ul class="plain" data-testid="camera-event-list">
         {events.map((e) => (
@@ -89,7 +91,7 @@ function describe(s: DetectionStatus): string {
           ? 'Watching for motion; person detection is loading…'
           : 'Watching for motion only (person detection unavailable).';
     case 'slow':
-      return 'Detection is running, but too slowly.';
+      return 'Watching for motion and people, but this device is too slow to check enough frames.';
     case 'failed':
       return 'Detection failed.';
   }

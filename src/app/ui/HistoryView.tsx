@@ -6,6 +6,7 @@
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { deleteClips, listClips, setSetting, type StoredClip } from '../db.ts';
 import { clipInbox } from '../history/service.ts';
+import type { ClipLinkState } from '../history/clip-links.ts';
 import { dayKey, type RetentionPolicy } from '../history/retention.ts';
 import { CLIP_TYPES } from '../../shared/history-messages.ts';
 import { ErrorBox } from './ErrorBox.tsx';
@@ -13,6 +14,15 @@ import { useDevice } from './hooks.ts';
 import { useCurrent } from './use-current.ts';
 
 const DAY_MS = 24 * 3600 * 1000;
+
+/** How the clip travels, in words (clip-links.ts). */
+const LINK_TEXT: Record<ClipLinkState, string> = {
+  connecting: '(opening a direct connection to the camera)',
+  open: '(over a direct connection)',
+  relay: '(over the relay: no direct connection could be opened, so this is slower)',
+  refused: '(the camera does not allow this device to receive clips)',
+  idle: '',
+};
 const MB = 1024 * 1024;
 
 export function HistoryView() {
@@ -56,9 +66,12 @@ export function HistoryView() {
       data-testid="history"
       data-count={clips.length}
       data-last-want-from={inbox.lastWantFrom}
+      data-clip-link={inbox.linkState ?? 'none'}
+      data-channel-chunks={inbox.received.channel}
+      data-relay-chunks={inbox.received.relay}
     >
       <h2>History</h2>
-      {inbox.problem === 'quota' ? <ErrorBox code="clip-storage-full" /> : null}
+      {inbox.problem === 'quota' ? <ErrorBox code="clip-storage-full" onRetry={() => inbox.retry()} /> : null}
       {inbox.problem === 'cannot-open' ? <ErrorBox code="clip-unreadable" /> : null}
       <p class="fine" data-testid="history-storage">
         {clips.length} clips, {(clips.reduce((s, c) => s + c.bytes, 0) / MB).toFixed(1)} MB
@@ -80,7 +93,8 @@ export function HistoryView() {
               data-total={r.total}
               data-from={r.from}
             >
-              Receiving a clip: {Math.round((100 * r.held) / r.total)}%
+              Receiving a clip: {Math.round((100 * r.held) / r.total)}%{' '}
+              {LINK_TEXT[inbox.linkState ?? 'connecting']}
             </li>
           ))}
         </ul>
@@ -154,9 +168,11 @@ export function HistoryView() {
                 clip={c}
                 camera={device.peers.get(c.cameraId)?.name ?? 'Camera'}
                 onDelete={() =>
-                  void deleteClips(device.db, [c.key]).then(() =>
-                    setClips((l) => l.filter((x) => x.key !== c.key)),
-                  )
+                  void deleteClips(device.db, [c.key]).then(() => {
+                    setClips((l) => l.filter((x) => x.key !== c.key));
+                    // Space was freed: a clip waiting for room may fit now.
+                    if (inbox.problem === 'quota') inbox.retry();
+                  })
                 }
               />
             ))}

@@ -7,6 +7,7 @@ import { RelayBadge } from './RelayBadge.tsx';
 import { UnpairButton } from './UnpairButton.tsx';
 import { RemoteManage } from './RemoteManage.tsx';
 import { DetectionEditor } from './DetectionEditor.tsx';
+import { ClipSettingsEditor } from './ClipSettingsEditor.tsx';
 import { AlertSettings } from './AlertSettings.tsx';
 import { EventList } from './EventList.tsx';
 import { navigate, useDevice, useSubscribed } from './hooks.ts';
@@ -70,6 +71,7 @@ function Live({ cameraId, name }: { cameraId: string; name: string }) {
   const [managing, setManaging] = useState(false);
   const panels = usePanelsAfterFirstFrame(state);
   const [editingDetection, setEditingDetection] = useState(false);
+  const [editingClips, setEditingClips] = useState(false);
   useWatchLog(session, cameraId, name);
 
   // A layout effect, not an effect: it runs in the render that the stream caused, where an
@@ -132,6 +134,14 @@ function Live({ cameraId, name }: { cameraId: string; name: string }) {
         >
           Zones and masks
         </button>
+        <button
+          type="button"
+          data-testid="clip-settings"
+          aria-expanded={editingClips}
+          onClick={() => setEditingClips((m) => !m)}
+        >
+          Clip recording
+        </button>
         <UnpairButton
           name={name}
           onUnpair={async () => {
@@ -143,6 +153,7 @@ function Live({ cameraId, name }: { cameraId: string; name: string }) {
       <DoorControls cameraId={cameraId} session={session} live={state} />
       {managing ? <RemoteManage cameraId={cameraId} /> : null}
       {editingDetection ? <DetectionEditor cameraId={cameraId} video={video.current} /> : null}
+      {editingClips ? <ClipSettingsEditor cameraId={cameraId} /> : null}
       {problem && state !== 'live' && problem !== 'relay-unreachable' ? (
         <ErrorBox code={problem} onRetry={state === 'failed' ? undefined : () => session?.retryNow()} />
       ) : null}

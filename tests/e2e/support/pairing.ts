@@ -139,3 +139,20 @@ export async function pairedCameraAndViewer(
   const cameraId = await pairByCode(camera, viewer);
   return { camera, viewer, cameraId };
 }
+
+/** The camera's row for one paired viewer. */
+export const viewerRow = (camera: Device, viewerId: string) =>
+  camera.page.locator(`[data-testid="paired-viewer"][data-device-id="${viewerId}"]`);
+
+/**
+ * The device ID of the viewer paired last, once the camera lists `count` paired viewers
+ * (the camera adds a row when its side of the pairing is stored, which may come after the
+ * viewer's side has finished).
+ */
+export async function newestViewerId(camera: Device, count = 1): Promise<string> {
+  const rows = camera.page.getByTestId('paired-viewer');
+  await expect(rows).toHaveCount(count);
+  const id = await rows.last().getAttribute('data-device-id');
+  if (!id) throw new Error('paired-viewer has no data-device-id');
+  return id;
+}

@@ -200,3 +200,20 @@ export class Relay {
     return tail ? `; stderr:\n${tail}` : '';
   }
 }
+
+/**
+ * Runs `fn` with these environment variables set (a relay started in it reads them: its
+ * TURN settings, say), then puts the environment back as it was.
+ */
+export async function withEnv<T>(vars: Record<string, string>, fn: () => Promise<T>): Promise<T> {
+  const saved = Object.fromEntries(Object.keys(vars).map((k) => [k, process.env[k]]));
+  Object.assign(process.env, vars);
+  try {
+    return await fn();
+  } finally {
+    for (const [k, v] of Object.entries(saved)) {
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+    }
+  }
+}
