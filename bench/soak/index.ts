@@ -14,6 +14,7 @@
  * `SOAK_MINUTES` sets the length (default 10).
  */
 import { readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { CDPSession, Page } from '@playwright/test';
 import type { Benchmark } from '../lib/benchmark.ts';
@@ -126,33 +127,60 @@ export const soak: Benchmark = {
     const rings: number[] = [];
     let watched = 0;
     let reloads = 0;
-    for (let cycle = 0; Date.now() - start < minutes * 60_000; cycle++) {
-      if (signal.aborted) throw new BenchError('ABORTED', 'soak aborted');
-      const cycleStart = Date.now();
+    // Whatever fails, what was measured until then is written, with the step that failed.
+    let step = 'start';
+    let failure: { step: string; atMinutes: number; message: string; screenshots: string[] } | null = null;
+    try {
+      for (let cycle = 0; Date.now() - start < minutes * 60_000; cycle++) {
+        if (signal.aborted) throw new BenchError('ABORTED', 'soak aborted');
+        const cycleStart = Date.now();
+        step = `cycle ${cycle + 1}: ring`;
+        rings.push(await ringOnce(door, viewer, TIMEOUT_MS));
+        if (cycle % 2 === 1) {
+          step = `cycle ${cycle + 1}: live view`;
+          await watchOnce(viewer, relay.url);
+          watched++;
+        }
+        if (cycle % 5 === 4) {
+          step = `cycle ${cycle + 1}: owner's app reopened`;
+          await viewer.reload();
+          await viewer.getByTestId('camera-tile').first().waitFor({ timeout: TIMEOUT_MS });
+          reloads++;
+        }
+        // Idle for the rest of the cycle: the door keeps detecting, alerting and recording.
+        step = `cycle ${cycle + 1}: idle`;
+        const rest = CYCLE_MS - (Date.now() - cycleStart);
+        if (rest > 0) await door.waitForTimeout(rest);
+        const t = (Date.now() - start) / 60_000;
+        doorMem.push(await memory(doorCdp, t));
+        baseMem.push(await memory(baseCdp, t));
+        const d = doorMem[doorMem.length - 1]!;
+        log(
+          `soak: ${round(t, 1)} min, ring ${round(rings[rings.length - 1]!, 1)} ms, door heap ${d.heapMB} MB, nodes ${d.nodes}, listeners ${d.listeners}`,
+        );
+      }
+      // Still working at the end: a last ring arrives, the relay is online, clips were delivered.
+      step = 'final ring';
       rings.push(await ringOnce(door, viewer, TIMEOUT_MS));
-      if (cycle % 2 === 1) {
-        await watchOnce(viewer, relay.url);
-        watched++;
-      }
-      if (cycle % 5 === 4) {
-        await viewer.reload();
-        await viewer.getByTestId('camera-tile').first().waitFor({ timeout: TIMEOUT_MS });
-        reloads++;
-      }
-      // Idle for the rest of the cycle: the door keeps detecting, alerting and recording.
-      const rest = CYCLE_MS - (Date.now() - cycleStart);
-      if (rest > 0) await door.waitForTimeout(rest);
-      const t = (Date.now() - start) / 60_000;
-      doorMem.push(await memory(doorCdp, t));
-      baseMem.push(await memory(baseCdp, t));
-      const d = doorMem[doorMem.length - 1]!;
-      log(
-        `soak: ${round(t, 1)} min, ring ${round(rings[rings.length - 1]!, 1)} ms, door heap ${d.heapMB} MB, nodes ${d.nodes}, listeners ${d.listeners}`,
-      );
+    } catch (err) {
+      if (signal.aborted) throw err;
+      const screenshots = [
+        path.join(tmpdir(), 'doorpeer-soak-door.png'),
+        path.join(tmpdir(), 'doorpeer-soak-viewer.png'),
+      ];
+      await door.screenshot({ path: screenshots[0]! }).catch(() => undefined);
+      await viewer.screenshot({ path: screenshots[1]! }).catch(() => undefined);
+      failure = {
+        step,
+        atMinutes: round((Date.now() - start) / 60_000, 1),
+        message: String(err instanceof Error ? err.message : err)
+          .split('\n')
+          .slice(0, 3)
+          .join(' '),
+        screenshots,
+      };
+      log(`soak: FAILED at ${failure.step} (${failure.atMinutes} min): ${failure.message}`);
     }
-
-    // Still working at the end: a last ring arrives, the relay is online, clips were delivered.
-    rings.push(await ringOnce(door, viewer, TIMEOUT_MS));
     const relayState = await door.getByTestId('relay-state').first().getAttribute('data-state');
     const history = Number(
       await viewer
@@ -172,10 +200,11 @@ export const soak: Benchmark = {
     const result = {
       when: new Date().toISOString(),
       minutes,
+      failure,
       cycleMs: CYCLE_MS,
       cycles: doorMem.length,
       ringsPressed: rings.length,
-      ringMedianMs: round(median(rings), 1),
+      ringMedianMs: rings.length ? round(median(rings), 1) : null,
       liveViews: watched,
       viewerReloads: reloads,
       end: { relayState, clipsAtViewer: history, clipsHeldAtDoor: heldAtDoor },
@@ -214,11 +243,15 @@ fake camera. Growth is the least-squares slope over the second half of the run.
 | door station | ${first?.heapMB ?? '–'} -> ${last?.heapMB ?? '–'} MB | ${result.door.heapEndOverWarm ?? '–'} | ${result.door.heapMBPerHour ?? '–'} MB/h | ${first?.nodes ?? '–'} -> ${last?.nodes ?? '–'} | ${result.door.nodesPerHour ?? '–'} /h | ${result.door.listenersPerHour ?? '–'} /h |
 | baseline (fake camera in a video) | ${baseFirst?.heapMB ?? '–'} -> ${baseLast?.heapMB ?? '–'} MB | ${result.baseline.heapEndOverWarm ?? '–'} | ${result.baseline.heapMBPerHour ?? '–'} MB/h | ${baseFirst?.nodes ?? '–'} -> ${baseLast?.nodes ?? '–'} | ${result.baseline.nodesPerHour ?? '–'} /h | ${result.baseline.listenersPerHour ?? '–'} /h |
 
-At the end: ${rings.length} of ${rings.length} rings arrived (median ${result.ringMedianMs} ms), ${watched} live views,
+At the end: ${rings.length} rings had arrived (median ${result.ringMedianMs ?? '–'} ms), ${watched} live views,
 ${reloads} reopenings of the owner's app; relay \`${relayState}\`; ${history} clips in the owner's history,
 ${heldAtDoor} still held at the door. Raw samples: \`bench/results/soak.json\`.`;
+    const failed = failure
+      ? `\n\n**The run failed** at ${failure.step}, ${failure.atMinutes} min in: ${failure.message}`
+      : '';
     const doc = await readFile(BENCHMARKS_MD, 'utf8');
-    await writeFile(BENCHMARKS_MD, replaceSection(doc, 'soak', body));
+    await writeFile(BENCHMARKS_MD, replaceSection(doc, 'soak', body + failed));
+    if (failure) throw new BenchError('PAGE_FAILED', `soak failed at ${failure.step}: ${failure.message}`);
   },
 };
 
