@@ -335,12 +335,11 @@ export class ClipInbox extends Emitter<{ changed: []; progress: [Receiving[]] }>
   }
 
   private async dropFor(r: InFlight, need: RoomNeed, failed: boolean): Promise<string[] | null> {
-    const before = await listClips(this.db).catch(() => []);
     const dropped = await makeRoom(this.db, need, failed).catch(() => null);
-    if (!dropped?.length) return dropped;
-    r.freed += before.filter((c) => dropped.includes(c.key)).reduce((s, c) => s + c.bytes, 0);
+    if (!dropped?.keys.length) return dropped && dropped.keys;
+    r.freed += dropped.bytes;
     this.emit('changed');
-    return dropped;
+    return dropped.keys;
   }
 
   /** Chunks could not be written: make room (oldest clips first) and ask again, or say so. */

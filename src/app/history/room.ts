@@ -28,13 +28,17 @@ export function isStorageFull(e: unknown): boolean {
 }
 
 /**
- * Deletes the oldest clips so that the next write fits (keys deleted; `[]` when it fits by the
+ * Deletes the oldest clips so that the next write fits (keys and bytes deleted; none when it fits by the
  * estimate or by what was freed already). `null`, deleting nothing, when even all clips would
  * not make room for the whole clip. `failed`: a write has just failed, so an estimate with
  * room is not trusted (browsers give out generous estimates; Chromium's tracks disk space,
  * not a lowered origin quota): then, as without one, no free room is assumed.
  */
-export async function makeRoom(db: Db, need: RoomNeed, failed: boolean): Promise<string[] | null> {
+export async function makeRoom(
+  db: Db,
+  need: RoomNeed,
+  failed: boolean,
+): Promise<{ keys: string[]; bytes: number } | null> {
   const est = await navigator.storage?.estimate?.().catch(() => undefined);
   const free = est ? Math.max(0, (est.quota ?? 0) - (est.usage ?? 0)) : 0;
   const room = (failed && free > need.now ? 0 : free) + need.freed;
@@ -42,5 +46,5 @@ export async function makeRoom(db: Db, need: RoomNeed, failed: boolean): Promise
   if (!roomPlan(items, bytesToFree(need.total, room, 0, slack(need.total)))) return null;
   const drop = roomPlan(items, bytesToFree(need.now, room, 0, slack(need.now))) ?? [];
   if (drop.length) await deleteClips(db, drop);
-  return drop;
+  return { keys: drop, bytes: items.filter((c) => drop.includes(c.key)).reduce((n, c) => n + c.bytes, 0) };
 }

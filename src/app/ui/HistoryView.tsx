@@ -100,30 +100,20 @@ export function HistoryView() {
         </ul>
       ) : null}
       <div class="controls">
-        <select
-          data-testid="history-camera"
+        <FilterSelect
+          testId="history-camera"
           value={camera}
-          onChange={(e) => setCamera((e.target as HTMLSelectElement).value)}
-        >
-          <option value="">All cameras</option>
-          {cameras.map((id) => (
-            <option key={id} value={id}>
-              {device.peers.get(id)?.name ?? id.slice(0, 6)}
-            </option>
-          ))}
-        </select>
-        <select
-          data-testid="history-type"
+          onChange={setCamera}
+          all="All cameras"
+          options={cameras.map((id) => [id, device.peers.get(id)?.name ?? id.slice(0, 6)])}
+        />
+        <FilterSelect
+          testId="history-type"
           value={type}
-          onChange={(e) => setType((e.target as HTMLSelectElement).value)}
-        >
-          <option value="">All events</option>
-          {CLIP_TYPES.map((t) => (
-            <option key={t} value={t}>
-              {t}
-            </option>
-          ))}
-        </select>
+          onChange={setType}
+          all="All events"
+          options={CLIP_TYPES.map((t) => [t, t])}
+        />
         {policy ? (
           <>
             <label>
@@ -244,4 +234,28 @@ async function estimate(): Promise<{ usage: number; quota: number; persisted: bo
     false;
   const e = await navigator.storage.estimate();
   return { usage: e.usage ?? 0, quota: e.quota ?? 0, persisted };
+}
+
+/** A history filter: "all", or one of `options` ([value, label]). */
+function FilterSelect(props: {
+  testId: string;
+  value: string;
+  onChange: (value: string) => void;
+  all: string;
+  options: [string, string][];
+}) {
+  return (
+    <select
+      data-testid={props.testId}
+      value={props.value}
+      onChange={(e) => props.onChange((e.target as HTMLSelectElement).value)}
+    >
+      <option value="">{props.all}</option>
+      {props.options.map(([value, label]) => (
+        <option key={value} value={value}>
+          {label}
+        </option>
+      ))}
+    </select>
+  );
 }
