@@ -129,7 +129,13 @@ export const soak: Benchmark = {
     let reloads = 0;
     // Whatever fails, what was measured until then is written, with the step that failed.
     let step = 'start';
-    let failure: { step: string; atMinutes: number; message: string; screenshots: string[] } | null = null;
+    let failure: {
+      step: string;
+      atMinutes: number;
+      message: string;
+      viewerAtTile: string;
+      screenshots: string[];
+    } | null = null;
     try {
       for (let cycle = 0; Date.now() - start < minutes * 60_000; cycle++) {
         if (signal.aborted) throw new BenchError('ABORTED', 'soak aborted');
@@ -173,13 +179,27 @@ export const soak: Benchmark = {
       failure = {
         step,
         atMinutes: round((Date.now() - start) / 60_000, 1),
+        // Playwright's call log says what the action waited for (element missing, covered, moving).
         message: String(err instanceof Error ? err.message : err)
+          // eslint-disable-next-line no-control-regex
+          .replace(/\u001b\[[0-9;]*m/g, '')
           .split('\n')
-          .slice(0, 3)
-          .join(' '),
+          .slice(0, 14)
+          .join(' | '),
+        viewerAtTile: await viewer
+          .evaluate(() => {
+            const tile = document.querySelector('[data-testid="camera-tile"]');
+            if (!tile) return 'no camera-tile in the page';
+            const r = tile.getBoundingClientRect();
+            const top = document.elementFromPoint(r.x + r.width / 2, r.y + r.height / 2);
+            return `tile at ${Math.round(r.x)},${Math.round(r.y)} ${Math.round(r.width)}x${Math.round(r.height)}; on top: ${top?.outerHTML.slice(0, 200) ?? 'nothing'}; url ${location.href}; visibility ${document.visibilityState}`;
+          })
+          .catch((e: unknown) => `viewer page did not answer: ${String(e)}`),
         screenshots,
       };
-      log(`soak: FAILED at ${failure.step} (${failure.atMinutes} min): ${failure.message}`);
+      log(
+        `soak: FAILED at ${failure.step} (${failure.atMinutes} min): ${failure.message}; viewer: ${failure.viewerAtTile}`,
+      );
     }
     const relayState = await door.getByTestId('relay-state').first().getAttribute('data-state');
     const history = Number(

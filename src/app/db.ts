@@ -199,6 +199,8 @@ export interface SealedClipRecord {
   /** Owner devices that have not acknowledged it yet. */
   pending: string[];
   body: Blob;
+  /** Its end was left out to stay within the clip size limit. */
+  cut?: true;
 }
 
 export interface ClipPart {
@@ -221,6 +223,8 @@ export interface StoredClip {
   bytes: number;
   clip: Blob;
   snapshot?: Blob;
+  /** The camera cut its end to stay within the clip size limit. */
+  cut?: true;
 }
 
 export const DB_NAME = 'doorpeer';

@@ -121,6 +121,11 @@ export const APP_ERRORS = {
     action:
       'New clips are not kept until the owner devices collect the waiting ones. Open Doorpeer on an owner device so they are delivered.',
   },
+  'camera-clip-too-big': {
+    title: 'A clip was too big to send and was not kept',
+    action:
+      'This browser records clips in a format that cannot be cut short. On an owner device, lower "Longest clip" in this camera’s clip settings.',
+  },
   'storage-failed': {
     title: 'This browser cannot store Doorpeer’s keys',
     action: 'Leave private browsing mode or free some storage, then reload.',

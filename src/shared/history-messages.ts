@@ -102,6 +102,8 @@ export const HistoryMessages = [
     snapshotIv: b64u.length(16),
     clipIv: b64u.length(16),
     key: WrappedKeyWire,
+    /** The camera cut the clip's end to stay within `CLIP_LIMITS.maxBytes`. */
+    cut: z.literal(true).optional(),
   }),
   z.object({
     k: z.literal('clip-want'),

@@ -47,6 +47,8 @@ describe('clip data channel frames', () => {
     const parts = splitRun(f.data, lengths);
     assert.deepEqual(parts[2], chunkAt(all, 10));
     assert.deepEqual(parts[0], chunkAt(all, 8));
+    // Each chunk owns its bytes: a view would make IndexedDB store the whole run per chunk.
+    for (const p of parts) assert.equal(p.buffer.byteLength, p.length);
   });
 
   it('rejects malformed frames with a typed code', async () => {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { bytesToFree, roomPlan } from '../../src/app/history/retention.ts';
+import { bytesToFree, roomFor, roomPlan } from '../../src/app/history/retention.ts';
 
 describe('making room when the storage quota is reached', () => {
   const items = [
@@ -34,5 +34,20 @@ describe('making room when the storage quota is reached', () => {
     assert.equal(bytesToFree(100, 1000, 950, 10), 60);
     // Usage over the quota (it was lowered): all of it counts as no room.
     assert.equal(bytesToFree(100, 1000, 1200, 10), 110);
+  });
+});
+
+describe('room to count on for the next write', () => {
+  it('counts the estimate and what was freed while nothing has failed', () => {
+    assert.equal(roomFor(100, 50, 120, false), 150);
+    assert.equal(roomFor(0, 0, 10, false), 0);
+  });
+  it('after a failed write, trusts neither an estimate with room nor what was freed before', () => {
+    // The estimate says the write fits, yet it failed: no room.
+    assert.equal(roomFor(1_000_000, 50, 120, true), 0);
+    // Freed bytes were taken by what was written since: more must go.
+    assert.equal(roomFor(0, 500, 120, true), 0);
+    // An estimate that already says "not enough" is believed.
+    assert.equal(roomFor(40, 500, 120, true), 40);
   });
 });

@@ -117,6 +117,7 @@ describe('clip sealing', () => {
         snapshotIv: sealed.snapshotIv,
         clipIv: sealed.clipIv,
         key: sealed.keys[viewer.deviceId]!,
+        cut: true,
       },
     ];
     for (const m of msgs) {
@@ -126,6 +127,9 @@ describe('clip sealing', () => {
       assert.ok(parseClientFrame(JSON.stringify({ t: 'send', to: viewer.deviceId, payload })).ok);
     }
     assert.ok(CLIP_LIMITS.maxChunks >= chunkCount(CLIP_LIMITS.maxBytes));
+    // `cut` is a flag that is there or not: any other value is malformed.
+    assert.equal(parseSessionMessage({ ...msgs[1], cut: false }).ok, false);
+    assert.equal(parseSessionMessage({ ...msgs[1], cut: 'yes' }).ok, false);
   });
 });
 

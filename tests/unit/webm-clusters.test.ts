@@ -1,6 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { rebased, readHeader, WebmSplitter, type WebmCluster } from '../../src/app/history/webm-clusters.ts';
+import {
+  clustersWithin,
+  rebased,
+  readHeader,
+  WebmSplitter,
+  type WebmCluster,
+} from '../../src/app/history/webm-clusters.ts';
 
 /** EBML element with a known size (1-byte size field for small bodies, else 4 bytes). */
 function el(id: number, ...body: Uint8Array[]): Uint8Array {
@@ -114,4 +120,15 @@ test('rebasing rewrites only the cluster timecode, in the same width', () => {
 
 test('a stream that is not EBML is refused with a WebmError', () => {
   assert.throws(() => split([Uint8Array.from([0x00, 0x00, 0x00, 0x00])]), { name: 'WebmError' });
+});
+
+test('clustersWithin keeps the clusters, in order, that fit after the init segment', () => {
+  const sized = (...ns: number[]) => ns.map((n) => ({ bytes: { length: n } }));
+  assert.equal(clustersWithin(100, sized(50, 50, 50), 250), 3); // exactly the budget
+  assert.equal(clustersWithin(100, sized(50, 50, 50), 249), 2);
+  assert.equal(clustersWithin(100, sized(200, 10), 250), 0); // not even the first
+  assert.equal(clustersWithin(100, sized(), 50), 0);
+  // A later small cluster is not taken after a big one failed: the clip stays continuous.
+  assert.equal(clustersWithin(0, sized(10, 500, 10), 100), 1);
+  assert.equal(clustersWithin(0, sized(10, 20), Infinity), 2);
 });

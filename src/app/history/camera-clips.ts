@@ -27,9 +27,26 @@ import { sealClip } from './seal.ts';
 
 export type CameraClipState = 'off' | 'unsupported' | 'ready' | 'recording' | 'sealing';
 
+/**
+ * Test hook (docs/testing.md): `localStorage['doorpeer:clip-max-bytes']` lowers the largest
+ * sealed clip, so that a test can make a clip that must be cut without recording for a minute.
+ * It can only lower `CLIP_LIMITS.maxBytes`, never raise it.
+ */
+export const CLIP_MAX_BYTES_KEY = 'doorpeer:clip-max-bytes';
+
+/** AES-GCM adds a 16-byte tag to the clip and to the snapshot (`seal.ts`). */
+const SEAL_TAGS = 32;
+
+function maxClipBytes(): number {
+  const asked = Number(globalThis.localStorage?.getItem(CLIP_MAX_BYTES_KEY));
+  return asked > 0 ? Math.min(asked, CLIP_LIMITS.maxBytes) : CLIP_LIMITS.maxBytes;
+}
+
 export class CameraClips extends Emitter<{ state: [CameraClipState] }> {
   readonly outbox: ClipOutbox;
   state: CameraClipState = 'off';
+  /** Clips not kept because even cut they were over the size limit (only a recorder that cannot cut makes these). */
+  tooBig = 0;
   private settings: ClipSettings = DEFAULT_CLIP_SETTINGS;
   private preroll: PrerollSource | null = null;
   private plan: ClipPlan = IDLE_PLAN;
@@ -124,17 +141,22 @@ export class CameraClips extends Emitter<{ state: [CameraClipState] }> {
     this.setState('sealing');
     const endedAt = performance.now();
     try {
-      const rec = await cur.claim.finish();
+      const snapshot = cur.snapshot ? new Uint8Array(await cur.snapshot.arrayBuffer()) : null;
+      const maxBytes = maxClipBytes();
+      const rec = await cur.claim.finish(maxBytes - SEAL_TAGS - (snapshot?.length ?? 0));
       const recipients = this.messenger.peers
         .list()
         .filter((p) => p.role === 'viewer' && !p.unpairing && p.permissions.watch);
       if (rec.blob.size === 0 || recipients.length === 0) return;
       const id = randomId(12);
       const clip = new Uint8Array(await rec.blob.arrayBuffer());
-      const snapshot = cur.snapshot ? new Uint8Array(await cur.snapshot.arrayBuffer()) : null;
       const sealed = await sealClip(id, clip, snapshot, recipients);
       clip.fill(0);
-      if (sealed.body.length > CLIP_LIMITS.maxBytes) return;
+      if (sealed.body.length > maxBytes) {
+        // Said on the camera's clip status, with what to change; never dropped without a word.
+        this.tooBig++;
+        return;
+      }
       await this.outbox.add({
         id,
         type: plan.type,
@@ -149,6 +171,7 @@ export class CameraClips extends Emitter<{ state: [CameraClipState] }> {
         keys: sealed.keys,
         pending: recipients.map((r) => r.deviceId),
         body: new Blob([sealed.body]),
+        ...(rec.cut ? { cut: true as const } : {}),
       });
       // When the clip ended, for bench/clips (event end to playable at the viewer).
       performance.mark('doorpeer:clip-ended', { startTime: endedAt, detail: { id } });

@@ -105,7 +105,7 @@ export function checkRun(
   return lengths;
 }
 
-/** Splits a checked run into its chunks (views, no copies). */
+/** Splits a checked run into its chunks, each in a buffer of its own (what gets stored). */
 export function splitRun(
   data: Uint8Array<ArrayBuffer>,
   lengths: readonly number[],
@@ -113,7 +113,9 @@ export function splitRun(
   const out: Uint8Array<ArrayBuffer>[] = [];
   let at = 0;
   for (const n of lengths) {
-    out.push(data.subarray(at, at + n));
+    // A copy, not a view: IndexedDB stores a view's whole buffer (the run), so each kept
+    // chunk would cost the whole run's bytes on disk.
+    out.push(data.slice(at, at + n));
     at += n;
   }
   return out;

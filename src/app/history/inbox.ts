@@ -291,6 +291,7 @@ export class ClipInbox extends Emitter<{ changed: []; progress: [Receiving[]] }>
         bytes: opened.clip.length + (opened.snapshot?.length ?? 0),
         clip: new Blob([opened.clip], { type: h.mime }),
         ...(opened.snapshot ? { snapshot: new Blob([opened.snapshot], { type: 'image/jpeg' }) } : {}),
+        ...(h.cut ? { cut: true as const } : {}),
       };
       try {
         await this.enforceRetention(clip.bytes);

@@ -154,6 +154,7 @@ export class ClipOutbox extends Emitter<{ changed: [OutboxState] }> {
           snapshotIv: c.snapshotIv,
           clipIv: c.clipIv,
           key,
+          ...(c.cut ? { cut: true as const } : {}),
         });
       }
     } catch {

@@ -32,6 +32,8 @@ interface Slot {
 export interface RecordedClip {
   blob: Blob;
   durationMs: number;
+  /** The end was left out so that the clip stays within the size asked for (WebM only). */
+  cut: boolean;
   /** Epoch ms of the clip's first frame. */
   startedAt: number;
 }
@@ -39,8 +41,11 @@ export interface RecordedClip {
 export interface ClaimedClip {
   /** Epoch ms of the clip's first frame. */
   readonly startedAt: number;
-  /** Ends the clip; resolves with the whole file. */
-  finish(): Promise<RecordedClip>;
+  /**
+   * Ends the clip; resolves with the whole file, or where the recorder can cut it (WebM),
+   * with as much of its start as fits in `maxBytes`.
+   */
+  finish(maxBytes?: number): Promise<RecordedClip>;
 }
 
 /** What the camera's clips need from a pre-roll recorder. */
@@ -185,6 +190,7 @@ export class PrerollRecorder implements PrerollSource {
           blob: new Blob(slot.parts, { type }),
           durationMs: Date.now() - slot.startedAt - slot.heldMs,
           startedAt: slot.startedAt,
+          cut: false, // a file from the fallback recorders cannot be cut
         });
       };
       if (slot.heldSince !== null) slot.heldMs += Date.now() - slot.heldSince;

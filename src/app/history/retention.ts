@@ -63,6 +63,19 @@ export function bytesToFree(incomingBytes: number, quota: number, usage: number,
   return Math.ceil(incomingBytes + slack - Math.max(0, quota - usage));
 }
 
+/**
+ * The room to count on for the next write of `now` bytes. `free`: what the browser's estimate
+ * says is left; `freed`: bytes of clips already deleted for this write. Before anything failed,
+ * both count. After a write failed, neither is trusted as it stands: an estimate with room for
+ * the write is wrong (Chromium's tracks the disk, not a lowered origin quota), and what was
+ * freed has evidently been taken (by the chunks written since, or by other writes), so more
+ * must go.
+ */
+export function roomFor(free: number, freed: number, now: number, failed: boolean): number {
+  if (!failed) return free + freed;
+  return free > now ? 0 : free;
+}
+
 function oldestFirst(items: readonly RetainedItem[]): RetainedItem[] {
   return [...items].sort((a, b) => a.at - b.at || (a.key < b.key ? -1 : 1));
 }

@@ -13,7 +13,7 @@
  * `hold()` pauses the recorder (no encoding) while a live session starts; a
  * claim resumes it at once (the held span is skipped, the file stays whole).
  */
-import { rebased, WebmSplitter, type WebmCluster } from './webm-clusters.ts';
+import { clustersWithin, rebased, WebmSplitter, type WebmCluster } from './webm-clusters.ts';
 import type { ClaimedClip, PrerollSource, RecordedClip } from './preroll.ts';
 
 const TIMESLICE_MS = 500;
@@ -70,7 +70,7 @@ export class RollingPreroll implements PrerollSource {
     const claim: Claim = { first, base };
     this.claims.add(claim);
     const startedAt = Date.now() - Math.max(0, now - base);
-    return { startedAt, finish: () => this.finish(claim) };
+    return { startedAt, finish: (maxBytes) => this.finish(claim, maxBytes) };
   }
 
   hold(): void {
@@ -137,7 +137,7 @@ export class RollingPreroll implements PrerollSource {
     for (const cl of this.claims) cl.first -= keep;
   }
 
-  private async finish(claim: Claim): Promise<RecordedClip> {
+  private async finish(claim: Claim, maxBytes = Infinity): Promise<RecordedClip> {
     // Everything encoded so far, through the splitter.
     if (this.rec.state !== 'inactive') {
       const flushed = new Promise<void>((resolve) =>
@@ -149,17 +149,24 @@ export class RollingPreroll implements PrerollSource {
     await this.feeding;
     this.claims.delete(claim);
     const header = this.splitter.header;
-    const parts = this.clusters.slice(claim.first);
+    const all = this.clusters.slice(claim.first);
     const open = this.splitter.openCluster();
-    if (open && open.bytes.length > 0) parts.push(open);
+    if (open && open.bytes.length > 0) all.push(open);
     this.prune();
     const type = this.rec.mimeType || this.mimeType;
-    if (this.failed || !header || parts.length === 0) {
-      return { blob: new Blob([], { type }), durationMs: 0, startedAt: Date.now() };
+    if (this.failed || !header || all.length === 0) {
+      return { blob: new Blob([], { type }), durationMs: 0, startedAt: Date.now(), cut: false };
     }
-    const end = Math.max(...parts.map((p) => p.endTime));
-    const durationMs = Math.max(0, end - claim.base);
+    // Too big to send: keep the start. Not even one cluster fits: the whole, for the caller to refuse.
+    const fit = clustersWithin(header.length, all, maxBytes);
+    const parts = fit > 0 ? all.slice(0, fit) : all;
+    const endOf = (xs: WebmCluster[]) => Math.max(0, Math.max(...xs.map((p) => p.endTime)) - claim.base);
     const chunks: BlobPart[] = [header, ...parts.map((p) => rebased(p, claim.base))];
-    return { blob: new Blob(chunks, { type }), durationMs, startedAt: Date.now() - durationMs };
+    return {
+      blob: new Blob(chunks, { type }),
+      durationMs: endOf(parts),
+      startedAt: Date.now() - endOf(all),
+      cut: parts.length < all.length,
+    };
   }
 }

@@ -5,7 +5,7 @@
  * vain; what still does not fit is reported by the caller, never dropped.
  */
 import { deleteClips, listClips, type Db } from '../db.ts';
-import { bytesToFree, roomPlan } from './retention.ts';
+import { bytesToFree, roomFor, roomPlan } from './retention.ts';
 
 /** IndexedDB overhead on top of a clip's bytes (keys, records, blob files). */
 const slack = (bytes: number) => Math.ceil(bytes / 10) + 16 * 1024;
@@ -14,7 +14,7 @@ const slack = (bytes: number) => Math.ceil(bytes / 10) + 16 * 1024;
 export interface RoomNeed {
   now: number;
   total: number;
-  /** Bytes of clips already deleted for it (the browser may reclaim them later, not at once). */
+  /** Bytes of clips already deleted for it (counted until a write fails anyway). */
   freed: number;
 }
 
@@ -30,9 +30,8 @@ export function isStorageFull(e: unknown): boolean {
 /**
  * Deletes the oldest clips so that the next write fits (keys and bytes deleted; none when it fits by the
  * estimate or by what was freed already). `null`, deleting nothing, when even all clips would
- * not make room for the whole clip. `failed`: a write has just failed, so an estimate with
- * room is not trusted (browsers give out generous estimates; Chromium's tracks disk space,
- * not a lowered origin quota): then, as without one, no free room is assumed.
+ * not make room for the whole clip. `failed`: a write has just failed, so neither an estimate
+ * with room nor what was freed before is trusted (`roomFor`).
  */
 export async function makeRoom(
   db: Db,
@@ -41,7 +40,7 @@ export async function makeRoom(
 ): Promise<{ keys: string[]; bytes: number } | null> {
   const est = await navigator.storage?.estimate?.().catch(() => undefined);
   const free = est ? Math.max(0, (est.quota ?? 0) - (est.usage ?? 0)) : 0;
-  const room = (failed && free > need.now ? 0 : free) + need.freed;
+  const room = roomFor(free, need.freed, need.now, failed);
   const items = (await listClips(db)).map((c) => ({ key: c.key, at: c.at, bytes: c.bytes }));
   if (!roomPlan(items, bytesToFree(need.total, room, 0, slack(need.total)))) return null;
   const drop = roomPlan(items, bytesToFree(need.now, room, 0, slack(need.now))) ?? [];

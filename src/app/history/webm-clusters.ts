@@ -60,6 +60,26 @@ interface Header {
   length: number;
 }
 
+/**
+ * How many of `clusters`, in order, fit after an init segment of `headerBytes`
+ * within `budget` bytes. A clip too big to send is cut at a cluster boundary,
+ * so its start (the event) is kept and the file stays whole.
+ */
+export function clustersWithin(
+  headerBytes: number,
+  clusters: readonly { bytes: { length: number } }[],
+  budget: number,
+): number {
+  let used = headerBytes;
+  let n = 0;
+  for (const c of clusters) {
+    used += c.bytes.length;
+    if (used > budget) break;
+    n++;
+  }
+  return n;
+}
+
 /** Reads an EBML element header at `at`, or null when the bytes are not all there yet. */
 export function readHeader(buf: Uint8Array, at: number): Header | null {
   const idLen = vintLength(buf[at]);

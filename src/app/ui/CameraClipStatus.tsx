@@ -21,6 +21,7 @@ export function CameraClipStatus({ clips }: { clips: CameraClips }) {
       data-state={held.full ? 'full' : 'ok'}
       data-recorder={state}
       data-clips={held.clips}
+      data-too-big={clips.tooBig}
     >
       <p class="fine">
         Event clips:{' '}
@@ -33,6 +34,9 @@ export function CameraClipStatus({ clips }: { clips: CameraClips }) {
         {(held.bytes / 1024 / 1024).toFixed(1)} MB.
       </p>
       {held.full ? <ErrorBox code="camera-clips-full" detail={`${held.refused} clips not kept`} /> : null}
+      {clips.tooBig > 0 ? (
+        <ErrorBox code="camera-clip-too-big" detail={`${clips.tooBig} clips not kept`} />
+      ) : null}
     </section>
   );
 }

@@ -8,7 +8,7 @@ import { deleteClips, listClips, setSetting, type StoredClip } from '../db.ts';
 import { clipInbox } from '../history/service.ts';
 import type { ClipLinkState } from '../history/clip-links.ts';
 import { dayKey, type RetentionPolicy } from '../history/retention.ts';
-import { CLIP_TYPES } from '../../shared/history-messages.ts';
+import { CLIP_LIMITS, CLIP_TYPES } from '../../shared/history-messages.ts';
 import { ErrorBox } from './ErrorBox.tsx';
 import { useDevice } from './hooks.ts';
 import { useCurrent } from './use-current.ts';
@@ -24,6 +24,8 @@ const LINK_TEXT: Record<ClipLinkState, string> = {
   idle: '',
 };
 const MB = 1024 * 1024;
+/** Clips shown at first, and added by each "show older": a long history stays light to draw. */
+const PAGE = 24;
 
 export function HistoryView() {
   const device = useDevice();
@@ -31,6 +33,7 @@ export function HistoryView() {
   const [clips, setClips] = useState<StoredClip[]>([]);
   const [camera, setCamera] = useState('');
   const [type, setType] = useState('');
+  const [limit, setLimit] = useState(PAGE);
   const [policy, setPolicy] = useState<RetentionPolicy | null>(null);
   const [storage, setStorage] = useState<{ usage: number; quota: number; persisted: boolean } | null>(null);
   const [, setTick] = useState(0);
@@ -53,7 +56,7 @@ export function HistoryView() {
 
   const shown = clips.filter((c) => (!camera || c.cameraId === camera) && (!type || c.type === type));
   const days = new Map<string, StoredClip[]>();
-  for (const c of shown) days.set(dayKey(c.at), [...(days.get(dayKey(c.at)) ?? []), c]);
+  for (const c of shown.slice(0, limit)) days.set(dayKey(c.at), [...(days.get(dayKey(c.at)) ?? []), c]);
   const cameras = [...new Set(clips.map((c) => c.cameraId))];
   const savePolicy = (p: RetentionPolicy) => {
     setPolicy(p);
@@ -169,18 +172,25 @@ export function HistoryView() {
           </ul>
         </div>
       ))}
+      {shown.length > limit ? (
+        <button type="button" data-testid="history-more" onClick={() => setLimit((n) => n + PAGE)}>
+          Show older clips ({shown.length - limit} more)
+        </button>
+      ) : null}
     </section>
   );
 }
 
 function HistoryItem({ clip, camera, onDelete }: { clip: StoredClip; camera: string; onDelete: () => void }) {
   const [playing, setPlaying] = useState(false);
+  // By key, not by record: the list is read again on every change, and the same clip keeps
+  // its URLs (and its snapshot stays decoded) instead of being loaded again each time.
   const urls = useMemo(
     () => ({
       clip: URL.createObjectURL(clip.clip),
       snapshot: clip.snapshot ? URL.createObjectURL(clip.snapshot) : null,
     }),
-    [clip],
+    [clip.key],
   );
   useEffect(
     () => () => {
@@ -199,11 +209,12 @@ function HistoryItem({ clip, camera, onDelete }: { clip: StoredClip; camera: str
       data-duration-ms={clip.durationMs}
       data-bytes={clip.clip.size}
       data-history-bytes={clip.bytes}
+      data-cut={clip.cut ? 'true' : undefined}
     >
       {urls.snapshot ? <img data-testid="history-snapshot" src={urls.snapshot} alt="" width={160} /> : null}
       <span>
         {camera}: {clip.type}, {new Date(clip.at).toLocaleTimeString()} ({Math.round(clip.durationMs / 1000)}{' '}
-        s)
+        s){clip.cut ? `, cut short: a clip is at most ${(CLIP_LIMITS.maxBytes / 1e6).toFixed(1)} MB` : ''}
       </span>{' '}
       <button type="button" data-testid="clip-play" onClick={() => setPlaying(true)}>
         Play

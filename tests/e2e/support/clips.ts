@@ -173,15 +173,6 @@ export class OriginQuota {
       .toBe('QuotaExceededError');
   }
 
-  /**
-   * A full garbage collection in the page. Chromium reclaims a deleted IndexedDB blob's disk
-   * space only once the page holds no `Blob` for it (the history list held one), which
-   * happens at the next major GC; this makes "later" now, so a test need not wait for it.
-   */
-  async collectGarbage(): Promise<void> {
-    await this.cdp.send('HeapProfiler.collectGarbage');
-  }
-
   /** The browser's own quota again. */
   async clear(): Promise<void> {
     await this.cdp.send('Storage.overrideQuotaForOrigin', { origin: this.origin });
