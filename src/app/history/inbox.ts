@@ -317,15 +317,28 @@ export class ClipInbox extends Emitter<{ changed: []; progress: [Receiving[]] }>
     }
   }
 
-  /** Stores the clip; when storage is full, the oldest clips make room and it is tried once more. */
+  /**
+   * Stores the clip. When storage is full, its own chunks go first: the whole clip is in
+   * memory now, and the camera keeps it until it is acknowledged, so nothing is lost if it
+   * still does not fit (it is fetched again when there is room). Then the oldest clips make
+   * room, and it is tried once more.
+   */
   private async store(clip: StoredClip, r: InFlight): Promise<void> {
-    try {
-      await addClip(this.db, clip);
-    } catch (e) {
-      const need = { now: clip.bytes, total: clip.bytes, freed: r.freed };
-      if (!isStorageFull(e) || !(await this.dropFor(r, need, true))?.length) throw e;
-      await addClip(this.db, clip);
-    }
+    const added = () =>
+      addClip(this.db, clip).then(
+        () => true,
+        (e: unknown) => {
+          if (isStorageFull(e)) return false;
+          throw e;
+        },
+      );
+    if (await added()) return;
+    await deleteClipParts(this.db, r.parts);
+    r.held.clear();
+    if (await added()) return;
+    const need = { now: clip.bytes, total: clip.bytes, freed: r.freed };
+    if ((await this.dropFor(r, need, true))?.length) await addClip(this.db, clip);
+    else throw new DOMException('no room for the clip even without older ones', 'QuotaExceededError');
   }
 
   /** Makes room for what `r` still needs: its missing chunks and then the whole clip. */
