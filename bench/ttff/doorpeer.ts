@@ -7,7 +7,8 @@
  *
  * Written against the automation contract in docs/testing.md.
  */
-import { appendFile, readFile } from 'node:fs/promises';
+import { appendFile, mkdir, readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Page } from '@playwright/test';
 import { BenchError } from '../lib/errors.ts';
@@ -50,6 +51,16 @@ export const setupDoorpeer: SetupContender = async (env) => {
   await pair(camera, viewer, env.timeoutMs);
 
   const phases: PhaseSample[] = [];
+  // BENCH_VIEWER_PROFILE=dir: a sampled JS CPU profile of the viewer page for each run (what its
+  // main thread does between the click and the first frame), for Chrome DevTools or a script.
+  const profileDir = process.env['BENCH_VIEWER_PROFILE'];
+  const profiler = profileDir ? await viewer.context().newCDPSession(viewer) : null;
+  if (profiler && profileDir) {
+    await mkdir(profileDir, { recursive: true });
+    await profiler.send('Profiler.enable');
+    await profiler.send('Profiler.setSamplingInterval', { interval: 100 });
+  }
+  let run = 0;
   return {
     name: 'doorpeer',
     phases,
@@ -59,6 +70,7 @@ export const setupDoorpeer: SetupContender = async (env) => {
       await call(viewer, probe, env.timeoutMs); // idempotent: installs window.doorpeerProbe once
       await call(viewer, `window.doorpeerProbe.arm(${env.timeoutMs})`, env.timeoutMs);
       for (const page of [viewer, camera]) await call(page, CLEAR_MARKS, env.timeoutMs);
+      await profiler?.send('Profiler.start');
       await viewer.getByTestId('camera-tile').first().click({ timeout: env.timeoutMs });
       try {
         const ms = await measureIn(viewer, 'window.doorpeerProbe.result()', env.timeoutMs);
@@ -68,6 +80,11 @@ export const setupDoorpeer: SetupContender = async (env) => {
           camera: (await call(camera, READ_MARKS, env.timeoutMs)) as PageMark[],
         };
         phases.push(phaseSample(clickEpoch, ms, marks));
+        if (profiler && profileDir) {
+          const { profile } = await profiler.send('Profiler.stop');
+          const file = path.join(profileDir, `viewer-${++run}.cpuprofile`);
+          await writeFile(file, JSON.stringify({ ...profile, clickEpoch, marks: marks.viewer }));
+        }
         if (process.env['BENCH_MARKS_DUMP'])
           await appendFile(process.env['BENCH_MARKS_DUMP'], `${JSON.stringify({ ms, clickEpoch, marks })}\n`);
         return ms;
