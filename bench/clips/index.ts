@@ -227,7 +227,7 @@ export const clips: Benchmark = {
     const e = result.eventToPlayable;
     const body = `## Clips: transfer over the data channel, and event end to playable (loopback)
 
-\`npm run bench -- --only clips\`, ${result.when}. Camera and viewer are separate headless
+\`npm run bench -- --only clips --runs ${runs}\`, ${result.when}. Camera and viewer are separate headless
 Chromium processes on this machine, paired through our relay.
 
 - **Throughput**: a ${(SIZE / 1e6).toFixed(1)} MB sealed clip (the largest allowed) from the camera to the
