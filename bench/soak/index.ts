@@ -186,15 +186,19 @@ export const soak: Benchmark = {
           .split('\n')
           .slice(0, 14)
           .join(' | '),
-        viewerAtTile: await viewer
-          .evaluate(() => {
+        // Bounded: a viewer page that hangs must not hang the benchmark with it.
+        viewerAtTile: await Promise.race([
+          new Promise<string>((resolve) =>
+            setTimeout(() => resolve('viewer page did not answer in 10 s'), 10_000).unref(),
+          ),
+          viewer.evaluate(() => {
             const tile = document.querySelector('[data-testid="camera-tile"]');
             if (!tile) return 'no camera-tile in the page';
             const r = tile.getBoundingClientRect();
             const top = document.elementFromPoint(r.x + r.width / 2, r.y + r.height / 2);
             return `tile at ${Math.round(r.x)},${Math.round(r.y)} ${Math.round(r.width)}x${Math.round(r.height)}; on top: ${top?.outerHTML.slice(0, 200) ?? 'nothing'}; url ${location.href}; visibility ${document.visibilityState}`;
-          })
-          .catch((e: unknown) => `viewer page did not answer: ${String(e)}`),
+          }),
+        ]).catch((e: unknown) => `viewer page did not answer: ${String(e)}`),
         screenshots,
       };
       log(

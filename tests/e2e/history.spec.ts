@@ -17,7 +17,7 @@ import { Relay, withEnv } from './support/relay.ts';
 import { HOLD_AFTER_FRAMES_KEY } from '../../src/app/history/channel-sender.ts';
 import { FRAME_CHUNKS } from '../../src/app/history/clip-frame.ts';
 import { Attacker, countLog, describePayload, fakeOffer, readPublicKeys } from './support/attacker.ts';
-import { EVENT_TIMEOUT, cameraReadsSealed } from './support/clips.ts';
+import { EVENT_TIMEOUT, cameraReadsSealed, playClip } from './support/clips.ts';
 
 test('a person at the door gives a sealed clip that the camera cannot open, delivered once to the owner, where it plays and stays', async ({
   relay,
@@ -64,15 +64,9 @@ test('a person at the door gives a sealed clip that the camera cannot open, deli
   expect(durationMs).toBeGreaterThan(4000);
   expect(durationMs).toBeLessThan(27_000);
 
-  await item.getByTestId('clip-play').click();
-  const video = item.getByTestId('clip-video');
-  await expect(video).toBeVisible();
   // Frames decode: the element has a picture and plays forward.
-  await expect
-    .poll(() =>
-      video.evaluate((v: HTMLVideoElement) => v.readyState >= 2 && v.videoWidth > 0 && v.currentTime > 0.2),
-    )
-    .toBe(true);
+  const video = await playClip(item);
+  await expect(video).toBeVisible();
   // MediaRecorder's WebM has no duration in its header: seeking far makes Chromium find it.
   const played = await video.evaluate(
     (v: HTMLVideoElement) =>
@@ -140,14 +134,7 @@ test('a clip cut off mid-transfer on the data channel, with both sides reloading
     .getByTestId('history-item')
     .evaluateAll((els) => els.map((e) => e.getAttribute('data-key')));
   expect(new Set(keys).size).toBe(keys.length);
-  await item.getByTestId('clip-play').click();
-  await expect
-    .poll(() =>
-      item
-        .getByTestId('clip-video')
-        .evaluate((v: HTMLVideoElement) => v.readyState >= 2 && v.videoWidth > 0 && v.currentTime > 0.2),
-    )
-    .toBe(true);
+  await playClip(item);
   // The camera deleted it once acknowledged (a later person may have made another clip).
   await expect
     .poll(() => camera.page.getByTestId('clip-store').getAttribute('data-clips'), { timeout: EVENT_TIMEOUT })

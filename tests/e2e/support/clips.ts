@@ -8,7 +8,7 @@
  *   await quota.set((await quota.estimate()).usage + 64 * 1024); // next big write fails
  *   await quota.clear();                                          // the browser's own quota again
  */
-import { expect, type CDPSession, type Page } from '@playwright/test';
+import { expect, type CDPSession, type Locator, type Page } from '@playwright/test';
 import { DB_NAME } from '../../../src/app/db.ts';
 
 /** A person event, its clip (pre-roll, calm, sealing) and its delivery take this long at most. */
@@ -92,6 +92,21 @@ export function cameraReadsSealed(page: Page, ownerId: string) {
     },
     { name: DB_NAME, ownerId },
   );
+}
+
+/**
+ * Presses Play on a `history-item` and waits until its video decodes frames and plays
+ * forward (a picture, and past 0.2 s). Returns the `clip-video` element.
+ */
+export async function playClip(item: Locator): Promise<Locator> {
+  await item.getByTestId('clip-play').click();
+  const video = item.getByTestId('clip-video');
+  await expect
+    .poll(() =>
+      video.evaluate((v: HTMLVideoElement) => v.readyState >= 2 && v.videoWidth > 0 && v.currentTime > 0.2),
+    )
+    .toBe(true);
+  return video;
 }
 
 /** IDs of the sealed clips the camera page holds in IndexedDB (oldest first by event time). */
