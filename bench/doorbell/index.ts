@@ -10,6 +10,7 @@
  * Loopback: the built app served by our relay, door and viewer in separate Chromium processes
  * on this machine (one clock). Targets: ring under 300 ms, talk-back under 250 ms.
  */
+import { enterDoorMode } from '../lib/door-mode.ts';
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -46,8 +47,7 @@ async function measureRings(
   n: number,
   log: (m: string) => void,
 ): Promise<number[]> {
-  await camera.getByTestId('doorbell-mode').click();
-  await camera.getByTestId('ring-button').waitFor({ timeout: TIMEOUT_MS });
+  await enterDoorMode(camera, TIMEOUT_MS);
   const out: number[] = [];
   for (let i = 0; i < n; i++) {
     const ms = await ringOnce(camera, viewer, TIMEOUT_MS);

@@ -13,6 +13,7 @@
  * works at the end (every ring arrived, relay online, the held clips delivered).
  * `SOAK_MINUTES` sets the length (default 10).
  */
+import { enterDoorMode } from '../lib/door-mode.ts';
 import { readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -116,8 +117,7 @@ export const soak: Benchmark = {
     await door.goto(`${relay.url}/#/camera`);
     await viewer.goto(`${relay.url}/#/viewer`);
     await pair(door, viewer, TIMEOUT_MS);
-    await door.getByTestId('doorbell-mode').click();
-    await door.getByTestId('ring-button').waitFor({ timeout: TIMEOUT_MS });
+    await enterDoorMode(door, TIMEOUT_MS);
     const doorCdp = await cdpFor(door);
     const baseCdp = await cdpFor(base);
 

@@ -14,6 +14,8 @@ import type { ClipType } from '../shared/history-messages.ts';
 import type { WrappedKey } from './history/seal.ts';
 import type { ClipSettings } from './history/clip-plan.ts';
 import type { RetentionPolicy } from './history/retention.ts';
+import type { PinHash } from './door-lock/pin-hash.ts';
+import type { PinGuard } from './door-lock/machine.ts';
 
 export type Role = 'camera' | 'viewer';
 
@@ -57,12 +59,20 @@ export interface Settings {
   detection: DetectionSettings;
   /** Viewer: per camera device ID, which event types raise a notification. */
   alertPrefs: Record<string, AlertPrefs>;
-  /** Camera: runs as a door station (a big ring button for visitors), kept across reloads. */
+  /**
+   * Camera, before issue 12: ran as a door station, with no lock. Read once to carry an
+   * old door station over into `doorLock` (locked, no PIN yet: the owner unlocks it from a phone).
+   */
   doorbellMode: boolean;
+  /** Camera: door mode, the owner's PIN (hashed) and its attempt guard (issue 12). */
+  doorLock: DoorLockConfig;
   /** Viewer: the owner's prepared quick replies, spoken at the door. */
   quickReplies: string[];
-  /** Door: visitor messages not yet acknowledged by every viewer they are for. */
-  visitorOutbox: OutboxMessage[];
+  /**
+   * Door, before DB version 4: visitor messages kept as plain video. Sealed into the
+   * `visitorOutbox` store and removed at the first start after the upgrade (`doorbell/outbox-seal.ts`).
+   */
+  visitorOutbox: LegacyOutboxMessage[];
   /** Viewer: visitor messages received from doors, newest last. */
   visitorMessages: VisitorMessage[];
   /** Viewer: rings nobody answered here, with their snapshot, newest last. */
@@ -73,6 +83,17 @@ export interface Settings {
   clipSettings: ClipSettings;
   /** Viewer: how long and how much clip history is kept (issue 7). */
   retention: RetentionPolicy;
+}
+
+/** Camera: the door station's lock as stored; whether it is unlocked now is never stored. */
+export interface DoorLockConfig {
+  /** Door mode: the device shows the visitor's screen unless unlocked. */
+  on: boolean;
+  /** The owner's PIN as a salted slow hash; null: unlocking only from a paired phone with `manage`. */
+  pin: PinHash | null;
+  guard: PinGuard;
+  /** Shown to visitors as "<name> is answering"; empty: "The owner". */
+  answerName: string;
 }
 
 /** A quick reply the owner recorded, played at the door through talk-back. */
@@ -91,13 +112,32 @@ export interface MissedRing {
   snapshot?: Blob;
 }
 
-/** A visitor message as the door keeps it until delivered. */
+/**
+ * A visitor message as the door keeps it until delivered: sealed for the owner devices it is
+ * for when it was recorded (`history/seal.ts`); the door holds no key that opens `body`.
+ */
 export interface OutboxMessage {
   id: string;
   at: number;
   durationMs: number;
-  clip: Blob;
+  mime: string;
+  /** The sealed clip, and its size and SHA-256 (base64url). */
+  body: Blob;
+  size: number;
+  sha256: string;
+  clipIv: string;
+  /** The content key wrapped for each owner device. */
+  keys: Record<string, WrappedKey>;
   /** Viewers that have not acknowledged it yet. */
+  pending: string[];
+}
+
+/** Before DB version 4 the door kept visitor messages as plain video. */
+export interface LegacyOutboxMessage {
+  id: string;
+  at: number;
+  durationMs: number;
+  clip: Blob;
   pending: string[];
 }
 
@@ -146,7 +186,11 @@ export type AccessEvent =
   | 'ring-declined'
   | 'talk-start'
   | 'talk-end'
-  | 'quick-reply';
+  | 'quick-reply'
+  // Door station lock (issue 12): unlocked (PIN or remote), locked again, a wrong PIN.
+  | 'door-unlocked'
+  | 'door-locked'
+  | 'door-pin-wrong';
 
 /** One line of the local access log: who did what, when; refusals with their reason. */
 export interface AccessEntry {
@@ -180,6 +224,8 @@ interface DoorpeerDB extends DBSchema {
   clipParts: { key: [string, number]; value: ClipPart };
   /** Viewer: the clip history. */
   clips: { key: string; value: StoredClip; indexes: { at: number; camera: [string, number] } };
+  /** Door: visitor messages, sealed for the owners, until each owner device acknowledged them. */
+  visitorOutbox: { key: string; value: OutboxMessage };
 }
 
 /** Camera: one sealed clip. The camera holds no key that opens `body`. */
@@ -228,7 +274,7 @@ export interface StoredClip {
 }
 
 export const DB_NAME = 'doorpeer';
-export const DB_VERSION = 3;
+export const DB_VERSION = 4;
 
 export type Db = IDBPDatabase<DoorpeerDB>;
 
@@ -254,6 +300,13 @@ export function openDoorpeerDb(name = DB_NAME): Promise<Db> {
         const clips = db.createObjectStore('clips', { keyPath: 'key' });
         clips.createIndex('at', 'at');
         clips.createIndex('camera', ['cameraId', 'at']);
+      }
+      if (oldVersion < 4) {
+        // Visitor messages move out of `settings` (plain video) into a store of sealed ones.
+        // Sealing needs WebCrypto, which cannot run inside this upgrade transaction (it would
+        // commit while waiting), so the old entries are sealed and deleted right after the
+        // database opens (`sealLegacyOutbox`), before anything else runs.
+        db.createObjectStore('visitorOutbox', { keyPath: 'id' });
       }
     },
   });
@@ -483,5 +536,33 @@ export async function deleteClips(db: Db, keys: readonly string[]): Promise<void
   if (keys.length === 0) return;
   const tx = db.transaction('clips', 'readwrite');
   for (const k of keys) await tx.store.delete(k);
+  await tx.done;
+}
+
+// --- Visitor messages at the door (issue 12: sealed at rest) ---
+
+export async function listOutbox(db: Db): Promise<OutboxMessage[]> {
+  return (await db.getAll('visitorOutbox')).sort((a, b) => a.at - b.at);
+}
+
+export async function putOutbox(db: Db, m: OutboxMessage): Promise<void> {
+  const tx = db.transaction('visitorOutbox', 'readwrite');
+  await tx.store.put(m);
+  await tx.done;
+}
+
+export async function deleteOutbox(db: Db, ids: readonly string[]): Promise<void> {
+  if (ids.length === 0) return;
+  const tx = db.transaction('visitorOutbox', 'readwrite');
+  for (const id of ids) await tx.store.delete(id);
+  await tx.done;
+}
+
+/** Stores the sealed forms of the old plain messages and deletes the old ones, in one transaction. */
+export async function replaceLegacyOutbox(db: Db, sealed: readonly OutboxMessage[]): Promise<void> {
+  const tx = db.transaction(['visitorOutbox', 'settings'], 'readwrite');
+  const store = tx.objectStore('visitorOutbox');
+  for (const m of sealed) await store.put(m);
+  await tx.objectStore('settings').delete('visitorOutbox');
   await tx.done;
 }

@@ -22,6 +22,9 @@ import { backoffDelay } from './util/emitter.ts';
 import type { GuardState } from './pairing/guard.ts';
 import { parseNotPairedNotice, type PeerCard, type SessionMessage } from '../shared/session.ts';
 import { tryOpenClear } from '../shared/crypto/seal.ts';
+import { DoorLock } from './door-lock/door-lock.ts';
+import { serveDoorLock } from './door-lock/remote.ts';
+import { sealLegacyOutbox } from './doorbell/outbox-seal.ts';
 
 const PENDING_RETRY_MS = 60_000;
 
@@ -38,7 +41,10 @@ export class Device {
     readonly guardState: GuardState | undefined,
     /** Peers still to be told this device's current certificate fingerprint. */
     private readonly certAnnounce: Set<string>,
+    /** The door station's lock (issue 12); off on a device that is not a door station. */
+    readonly doorLock: DoorLock,
   ) {
+    serveDoorLock(messenger, log, doorLock);
     messenger.on('message', (from, msg) => void this.onMessage(from, msg));
     // A peer we are unpairing that says it no longer knows us has already forgotten us.
     messenger.on('pairing', (from, payload) => {
@@ -100,6 +106,9 @@ export class Device {
       throw new AppError('storage-failed', e instanceof Error ? e.message : String(e));
     }
     const peers = await PeerBook.load(db);
+    // Version 4 of the database seals what an earlier door kept as plain video (issue 12).
+    // Should that fail (a full disk), the old entries stay as they were and the next start tries again.
+    await sealLegacyOutbox(db, (id) => peers.get(id)).catch(() => undefined);
     const relay = new RelayClient(identity);
     const log = new AccessLog(db);
     const messenger = new Messenger(identity, relay, peers, db, log);
@@ -110,8 +119,10 @@ export class Device {
       rotated ? peers.list().map((p) => p.deviceId) : ((await getSetting(db, 'certAnnounce')) ?? []),
     );
     if (rotated) await setSetting(db, 'certAnnounce', [...certAnnounce]);
+    // Before the first render: a locked door station must never draw an owner's screen.
+    const doorLock = await DoorLock.load(db, log, identity.deviceId);
     relay.start();
-    return new Device(db, identity, peers, relay, messenger, log, name, guardState, certAnnounce);
+    return new Device(db, identity, peers, relay, messenger, log, name, guardState, certAnnounce, doorLock);
   }
 
   card(): PeerCard {

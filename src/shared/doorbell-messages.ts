@@ -19,8 +19,10 @@ export const DOORBELL_LIMITS = {
   /** A visitor message: at most this long and this large (the door records at a low bitrate). */
   messageMaxMs: 20_000,
   messageMaxBytes: 1_200_000,
-  /** ceil(messageMaxBytes / ALERT_LIMITS.chunkBytes): chunks are the alert wire format's size. */
-  messageMaxChunks: 150,
+  /** The message sealed for the owners at the door: AES-GCM adds its 16-byte tag. */
+  sealedMaxBytes: 1_200_016,
+  /** ceil(sealedMaxBytes / ALERT_LIMITS.chunkBytes): chunks are the alert wire format's size. */
+  messageMaxChunks: 151,
 } as const;
 
 const ringId = z.string().regex(/^[A-Za-z0-9_-]{8,32}$/, 'not a ring ID');
@@ -67,7 +69,10 @@ export const DoorbellMessages = [
   }),
   /**
    * Visitor message (nobody answered): door -> viewer, a recorded clip kept on the door until
-   * each viewer acknowledged it. Header, then chunks of `ALERT_LIMITS.chunkBytes`.
+   * each viewer acknowledged it. Header, then chunks of `ALERT_LIMITS.chunkBytes`. The clip is
+   * sealed for the owners the moment it is recorded (`src/app/history/seal.ts`, under the ID
+   * `msg:<id>`): the door keeps and sends only ciphertext, and `key` is the content key
+   * wrapped for the receiving viewer. `size` and `sha256` are the ciphertext's.
    */
   z.object({
     k: z.literal('visitor-message'),
@@ -82,9 +87,16 @@ export const DoorbellMessages = [
       .string()
       .regex(/^(video|audio)\/[a-z0-9.+-]+(;[ a-z0-9=.,"+-]*)?$/i)
       .max(100),
-    size: z.number().int().min(1).max(DOORBELL_LIMITS.messageMaxBytes),
+    size: z.number().int().min(1).max(DOORBELL_LIMITS.sealedMaxBytes),
     chunks: z.number().int().min(1).max(DOORBELL_LIMITS.messageMaxChunks),
     sha256: b64u.length(43),
+    clipIv: b64u.length(16),
+    key: z.object({
+      epk: b64u.max(200),
+      salt: b64u.length(22),
+      iv: b64u.length(16),
+      wrapped: b64u.length(64),
+    }),
   }),
   z.object({
     k: z.literal('visitor-message-chunk'),

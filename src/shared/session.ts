@@ -7,6 +7,7 @@
 import { z } from 'zod';
 import { AlertMessages } from './alert-messages.ts';
 import { DoorbellMessages } from './doorbell-messages.ts';
+import { DoorLockMessages } from './door-lock-messages.ts';
 import { HistoryMessages } from './history-messages.ts';
 
 const sessionId = z.string().regex(/^[A-Za-z0-9_-]{8,32}$/, 'not a session ID');
@@ -81,6 +82,8 @@ export const SessionMessage = z.discriminatedUnion('k', [
   ...DoorbellMessages,
   /** Event clips, sealed for the owners, resumable (`history-messages.ts`). */
   ...HistoryMessages,
+  /** The door station's lock, remote unlock and remote pairing (`door-lock-messages.ts`). */
+  ...DoorLockMessages,
 ]);
 export type SessionMessage = z.infer<typeof SessionMessage>;
 
@@ -108,7 +111,11 @@ export type PeerCard = z.infer<typeof PeerCard>;
  * Both then know both cards and nonces and compute the SAS. With a typed code
  * each person confirms the SAS on their screen (`pair-confirm`, or
  * `pair-reject`); with the QR code (128-bit secret, camera ID in the code)
- * there is nothing to compare and the pairing completes at once.
+ * there is nothing to compare. Either way the camera stores the pairing first
+ * and then says `pair-done`; the viewer stores its side only after that.
+ * A pairing started remotely by an owner's phone (`pair-remote-start`) takes
+ * typed codes only, and the six digits are confirmed on that phone, never at
+ * the camera.
  */
 export const PairMessage = z.discriminatedUnion('k', [
   z.object({ k: z.literal('pair-hello'), commit: b64u.length(43) }),
@@ -116,6 +123,11 @@ export const PairMessage = z.discriminatedUnion('k', [
   z.object({ k: z.literal('pair-reveal'), card: PeerCard, nonce: b64u.length(22) }),
   z.object({ k: z.literal('pair-confirm') }),
   z.object({ k: z.literal('pair-reject') }),
+  /**
+   * Camera -> viewer: the pairing is stored here. The viewer completes only on this, so it
+   * never uses a pairing the camera does not hold yet (a tap on the new tile refused as "not paired").
+   */
+  z.object({ k: z.literal('pair-done') }),
 ]);
 export type PairMessage = z.infer<typeof PairMessage>;
 

@@ -8,17 +8,25 @@
 import { expect, type Page } from '@playwright/test';
 import { test } from './support/fixtures.ts';
 import { gotoRoute } from './support/devices.ts';
-import { pairedCameraAndViewer } from './support/pairing.ts';
+import { newestViewerId, pairedCameraAndViewer } from './support/pairing.ts';
 import { cameraTile, watch } from './support/watch.ts';
 import { DB_NAME, DB_VERSION } from '../../src/app/db.ts';
+import { mediaAtRest } from './support/media-probe.ts';
 
-/** The stores of schema version 1, with their key paths (`null`: out-of-line keys). */
-const V1_STORES: Record<string, string | null> = {
-  identity: null,
-  peers: 'deviceId',
-  settings: null,
-  counters: null,
-  log: 'id',
+/** How an earlier version made a store: key path (`null`: out-of-line keys) and indexes. */
+interface StoreSpec {
+  keyPath: string | string[] | null;
+  autoIncrement?: boolean;
+  indexes?: [name: string, keyPath: string | string[]][];
+}
+
+/** The stores of schema version 1. */
+const V1_STORES: Record<string, StoreSpec> = {
+  identity: { keyPath: null },
+  peers: { keyPath: 'deviceId' },
+  settings: { keyPath: null },
+  counters: { keyPath: null },
+  log: { keyPath: 'id', autoIncrement: true, indexes: [['ts', 'ts']] },
 };
 
 interface Dump {
@@ -26,7 +34,30 @@ interface Dump {
 }
 
 /** The stores of schema version 2: version 1's and the viewer's alert list. */
-const V2_STORES: Record<string, string | null> = { ...V1_STORES, events: 'key' };
+const V2_STORES: Record<string, StoreSpec> = {
+  ...V1_STORES,
+  events: {
+    keyPath: 'key',
+    indexes: [
+      ['receivedAt', 'receivedAt'],
+      ['camera', ['cameraId', 'receivedAt']],
+    ],
+  },
+};
+
+/** The stores of schema version 3: version 2's and the event clips. */
+const V3_STORES: Record<string, StoreSpec> = {
+  ...V2_STORES,
+  sealedClips: { keyPath: 'id' },
+  clipParts: { keyPath: ['clip', 'i'] },
+  clips: {
+    keyPath: 'key',
+    indexes: [
+      ['at', 'at'],
+      ['camera', ['cameraId', 'at']],
+    ],
+  },
+};
 
 /**
  * On a same-origin page where the app does not run (`robots.txt`: a plain text document),
@@ -37,15 +68,20 @@ async function rewriteAsVersion1(page: Page, origin: string): Promise<Dump> {
   return rewriteAs(page, origin, 1, V1_STORES);
 }
 
+/**
+ * `plainMessageFor`: also leave a visitor message as versions before 4 kept it at the door,
+ * plain video in `settings`, waiting for that viewer (a clip recorded in the page from a canvas).
+ */
 async function rewriteAs(
   page: Page,
   origin: string,
   version: number,
-  storeList: Record<string, string | null>,
+  storeList: Record<string, StoreSpec>,
+  plainMessageFor?: string,
 ): Promise<Dump> {
   await page.goto(`${origin}/robots.txt`);
   return page.evaluate(
-    async ({ name, stores, version }) => {
+    async ({ name, stores, version, plainMessageFor }) => {
       const request = <T>(r: IDBRequest<T>) =>
         new Promise<T>((resolve, reject) => {
           r.onsuccess = () => resolve(r.result);
@@ -76,33 +112,72 @@ async function rewriteAs(
         // an error: the delete goes on once that connection closes.
       });
 
-      const v1 = await open(version, (db) => {
-        for (const [store, keyPath] of Object.entries(stores)) {
-          const s = db.createObjectStore(store, keyPath ? { keyPath, autoIncrement: store === 'log' } : {});
-          if (store === 'log') s.createIndex('ts', 'ts');
-          if (store === 'events') {
-            s.createIndex('receivedAt', 'receivedAt');
-            s.createIndex('camera', ['cameraId', 'receivedAt']);
-          }
+      let plain: Blob | null = null;
+      if (plainMessageFor) {
+        // Two seconds of a moving canvas, recorded the way the door records a visitor.
+        const canvas = document.createElement('canvas');
+        canvas.width = 160;
+        canvas.height = 120;
+        const g = canvas.getContext('2d')!;
+        const rec = new MediaRecorder(canvas.captureStream(15), { mimeType: 'video/webm' });
+        const parts: Blob[] = [];
+        rec.ondataavailable = (e) => parts.push(e.data);
+        const stopped = new Promise((r) => (rec.onstop = r));
+        rec.start(250);
+        const t0 = performance.now();
+        await new Promise<void>((done) => {
+          const draw = () => {
+            const t = performance.now() - t0;
+            g.fillStyle = `hsl(${t / 10}, 80%, 50%)`;
+            g.fillRect(0, 0, 160, 120);
+            if (t < 2000) requestAnimationFrame(draw);
+            else done();
+          };
+          draw();
+        });
+        rec.stop();
+        await stopped;
+        plain = new Blob(parts, { type: 'video/webm' });
+      }
+
+      const old = await open(version, (db) => {
+        for (const [store, spec] of Object.entries(stores)) {
+          const s = db.createObjectStore(
+            store,
+            spec.keyPath ? { keyPath: spec.keyPath, autoIncrement: !!spec.autoIncrement } : {},
+          );
+          for (const [index, keyPath] of spec.indexes ?? []) s.createIndex(index, keyPath);
         }
       });
-      const tx = v1.transaction(Object.keys(stores), 'readwrite');
-      for (const [store, keyPath] of Object.entries(stores)) {
+      const tx = old.transaction(Object.keys(stores), 'readwrite');
+      for (const [store, spec] of Object.entries(stores)) {
         for (const { key, value } of dump.stores[store] ?? []) {
-          if (keyPath) tx.objectStore(store).put(value);
+          if (spec.keyPath) tx.objectStore(store).put(value);
           else tx.objectStore(store).put(value, key);
         }
+      }
+      if (plain && plainMessageFor) {
+        const legacy = [
+          {
+            id: 'legacy_message1',
+            at: Date.now(),
+            durationMs: 2000,
+            clip: plain,
+            pending: [plainMessageFor],
+          },
+        ];
+        tx.objectStore('settings').put(legacy, 'visitorOutbox');
       }
       await new Promise<void>((resolve, reject) => {
         tx.oncomplete = () => resolve();
         tx.onerror = () => reject(tx.error);
       });
-      const made = v1.version;
-      v1.close();
+      const made = old.version;
+      old.close();
       if (made !== version) throw new Error(`expected a version-${version} database, got ${made}`);
       return dump;
     },
-    { name: DB_NAME, stores: storeList, version },
+    { name: DB_NAME, stores: storeList, version, plainMessageFor },
   );
 }
 
@@ -149,9 +224,7 @@ test('a viewer whose database is from schema version 1 keeps its identity, pairi
   await viewer.page.goto(`${relay.url}/robots.txt`);
   const after = await describeDb(viewer.page);
   expect(after.version).toBe(DB_VERSION);
-  expect(after.stores).toEqual(
-    expect.arrayContaining([...Object.keys(V1_STORES), 'events', 'sealedClips', 'clipParts', 'clips']),
-  );
+  expect(after.stores).toEqual(expect.arrayContaining([...Object.keys(V3_STORES), 'visitorOutbox']));
   // Version 3 (event clips): empty stores, nothing lost around them.
   expect(after.counts.clips).toBe(0);
   expect(after.counts.identity).toBe(1);
@@ -176,12 +249,44 @@ test('a viewer whose database is from schema version 2 gets the clip stores and 
   await viewer.page.goto(`${relay.url}/robots.txt`);
   const after = await describeDb(viewer.page);
   expect(after.version).toBe(DB_VERSION);
-  expect(after.stores).toEqual(
-    expect.arrayContaining([...Object.keys(V2_STORES), 'sealedClips', 'clipParts', 'clips']),
-  );
+  expect(after.stores).toEqual(expect.arrayContaining([...Object.keys(V3_STORES), 'visitorOutbox']));
   expect(after.counts.identity).toBe(1);
   expect(after.counts.peers).toBe(1);
   // Kept; the camera (a person at the door) may have sent a new alert meanwhile.
   expect(after.counts.events).toBeGreaterThanOrEqual(before.stores.events!.length);
   expect(after.counts.log).toBeGreaterThanOrEqual(before.stores.log!.length);
+});
+
+test('a door whose database is from schema version 3 seals the plain visitor message it kept; the owner still gets it and it plays', async ({
+  relay,
+  devices,
+}) => {
+  test.setTimeout(120_000);
+  const { camera, viewer } = await pairedCameraAndViewer(devices, relay);
+  const viewerId = await newestViewerId(camera);
+  // The owner's device is away while the door holds a message for it.
+  await viewer.page.goto('about:blank');
+  const before = await rewriteAs(camera.page, relay.url, 3, V3_STORES, viewerId);
+  expect(before.stores.peers).toHaveLength(1);
+  // The probe finds the old form: plain video at rest.
+  expect((await mediaAtRest(camera.page)).map((m) => [m.store, m.path, m.as])).toEqual([
+    ['settings', 'visitorOutbox[0].clip', 'video'],
+  ]);
+
+  // The app opens it: version 4 seals the message for the viewer it waits for, and drops the plain one.
+  await gotoRoute(camera, relay, '#/camera');
+  await expect(camera.page.getByTestId('camera-status')).toHaveAttribute('data-relay', 'online');
+  await camera.page.goto(`${relay.url}/robots.txt`);
+  const after = await describeDb(camera.page);
+  expect(after.version).toBe(DB_VERSION);
+  expect(after.counts.visitorOutbox).toBe(1);
+  expect(await mediaAtRest(camera.page)).toEqual([]);
+
+  // The owner is back: the door delivers it, and it opens and plays there.
+  await gotoRoute(camera, relay, '#/camera');
+  await gotoRoute(viewer, relay, '#/viewer');
+  const video = viewer.page.getByTestId('visitor-message').getByTestId('visitor-message-video');
+  await expect
+    .poll(() => video.evaluate((v: HTMLVideoElement) => v.readyState >= 1 && v.videoWidth > 0))
+    .toBe(true);
 });

@@ -139,7 +139,10 @@ afterEach(() => {
   for (const c of cameras.splice(0)) c.dispose();
 });
 
-async function setup(guard?: PairingGuard) {
+async function setup(
+  guard?: PairingGuard,
+  opts: { remoteFor?: string; store?: (p: PairedPeer) => Promise<void> } = {},
+) {
   const relay = new MemoryRelay();
   const camId = await generateIdentity();
   const viewId = await generateIdentity();
@@ -149,7 +152,7 @@ async function setup(guard?: PairingGuard) {
   const camera = new CameraPairing(
     camT,
     () => cardOf(camId, 'Front door'),
-    async (p) => void cameraStored.push(p),
+    opts.store ?? (async (p) => void cameraStored.push(p)),
     guard,
   );
   cameras.push(camera);
@@ -157,7 +160,7 @@ async function setup(guard?: PairingGuard) {
     (f) => camera.on('offer', f),
     (o) => o !== null,
   ) as Promise<PairingOffer>;
-  camera.start();
+  camera.start(opts.remoteFor ? { remoteFor: opts.remoteFor } : {});
   return { relay, camId, viewId, camT, viewT, camera, cameraStored, offer: await offer };
 }
 
@@ -318,5 +321,60 @@ describe('pairing flow', () => {
     assert.match(atViewer, /^\d{6}$/);
     assert.notEqual(atViewer, atCamera.sas, 'the person sees two different numbers and refuses');
     assert.equal(s.cameraStored.length, 0);
+  });
+
+  it('the viewer completes only once the camera has stored the pairing (its first request never finds it unpaired)', async () => {
+    const order: string[] = [];
+    // A slow disk at the camera: the write takes a while after both sides confirmed.
+    const s = await setup(undefined, {
+      store: async () => {
+        await new Promise((r) => setTimeout(r, 30));
+        order.push('camera stored');
+      },
+    });
+    s.camera.on('pending', (p) => p && s.camera.confirm(true));
+    await pairWithCode(s.viewT, cardOf(s.viewId, 'Phone'), s.offer.typedCode, {
+      store: async () => void order.push('viewer stored'),
+      confirmSas: async () => true,
+    });
+    assert.deepEqual(order, ['camera stored', 'viewer stored']);
+  });
+
+  it('remote mode: typed code only, the camera’s own confirmation counts for nothing, the managing viewer’s pairs', async () => {
+    const manager = 'm'.repeat(26);
+    const s = await setup(undefined, { remoteFor: manager });
+    assert.equal(s.camera.mode, manager);
+    assert.equal(s.offer.qrFragment, '', 'no QR code: it would pair without a comparison');
+    const pending = next<PendingViewer | null>(
+      (f) => s.camera.on('pending', f),
+      (p) => p !== null,
+    );
+    const paired = pairWithCode(s.viewT, cardOf(s.viewId, 'Phone'), s.offer.typedCode, {
+      store: async () => undefined,
+      confirmSas: async () => true,
+    });
+    const p = (await pending) as PendingViewer;
+    assert.equal(p.remoteFor, manager);
+    s.camera.confirm(true); // someone at the camera
+    s.camera.confirm(true, 'x'.repeat(26)); // another viewer
+    // Asserting that nothing happens: give the viewer's own confirmation (sent at once) ample
+    // time to arrive and be acted on, which would complete the pairing had either counted.
+    await new Promise((r) => setTimeout(r, 200));
+    assert.equal(s.cameraStored.length, 0, 'nobody but the manager confirms');
+    const done = next<PairedPeer>((f) => s.camera.on('paired', f));
+    s.camera.confirm(true, manager);
+    await paired;
+    await done;
+    assert.equal(s.cameraStored.length, 1);
+    assert.equal(s.camera.mode, null, 'one code, one pairing');
+  });
+
+  it('remote mode: stopping it tells the manager, and a local start replaces it', async () => {
+    const manager = 'm'.repeat(26);
+    const s = await setup(undefined, { remoteFor: manager });
+    const ended = next<[string, string]>((f) => s.camera.on('remote-ended', (a, b) => f([a, b])));
+    s.camera.start();
+    assert.deepEqual(await ended, [manager, 'cancelled']);
+    assert.equal(s.camera.mode, 'local');
   });
 });

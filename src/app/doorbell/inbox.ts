@@ -1,8 +1,9 @@
 /**
  * Viewer side of visitor messages: asks each paired door for what it holds
- * whenever the relay is (back) online, reassembles and verifies each clip with
- * the alerts' `AlertAssembler` (size and SHA-256), keeps it in IndexedDB and
- * acknowledges it, so the door can forget it.
+ * whenever the relay is (back) online, reassembles and verifies each sealed
+ * clip with the alerts' `AlertAssembler` (size and SHA-256), opens it with this
+ * device's key (the door sealed it for the owners: `outbox-seal.ts`), keeps it
+ * in IndexedDB and acknowledges it, so the door can forget it.
  */
 import type { SessionMessage } from '../../shared/session.ts';
 import type { AccessLog } from '../access-log.ts';
@@ -10,6 +11,7 @@ import { AlertAssembler } from '../alerts/assembler.ts';
 import { getSetting, setSetting, type Db, type PairedPeer, type VisitorMessage } from '../db.ts';
 import type { Messenger } from '../messenger.ts';
 import { Emitter } from '../util/emitter.ts';
+import { openVisitorMessage } from './outbox-seal.ts';
 
 const MAX_KEPT = 30;
 
@@ -86,13 +88,35 @@ export class MessageInbox extends Emitter<{ changed: [VisitorMessage[]] }> {
     if (!done) return;
     this.receiving.delete(key(msg.id));
     if (!done.snapshot) return; // corrupt or incomplete: the door sends it again next time
+    const id = this.messenger.identity;
+    let clip: Uint8Array<ArrayBuffer>;
+    try {
+      clip = await openVisitorMessage(
+        msg.id,
+        new Uint8Array(done.snapshot),
+        r.header.clipIv,
+        r.header.key,
+        id.deviceId,
+        id.ecdhKeys.privateKey,
+      );
+    } catch {
+      // Whole and as the door sent it, yet not openable here: sending it again changes nothing.
+      void this.log.add({
+        event: 'refused',
+        deviceId: from.deviceId,
+        name: from.name,
+        reason: 'visitor message could not be opened',
+      });
+      void this.messenger.send(from.deviceId, { k: 'visitor-message-ack', id: msg.id });
+      return;
+    }
     const m: VisitorMessage = {
       key: key(msg.id),
       cameraId: from.deviceId,
       at: r.header.at,
       durationMs: r.header.durationMs,
       receivedAt: Date.now(),
-      clip: new Blob([done.snapshot], { type: r.header.mime }),
+      clip: new Blob([clip], { type: r.header.mime }),
     };
     this.messages = [...this.messages, m].slice(-MAX_KEPT);
     this.emit('changed', this.messages);

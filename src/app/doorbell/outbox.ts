@@ -1,18 +1,21 @@
 /**
- * Door side of visitor messages: each recorded message is kept in IndexedDB
- * until every viewer it is for has acknowledged it, and delivered (sealed, in
- * chunks, paced under the relay's rate limit) whenever a viewer asks for it
- * (`messages-pull`, sent by viewers when they come online), when the relay is
- * back, and right after recording. Nothing is ever stored on a server.
+ * Door side of visitor messages: each recorded message is sealed for the
+ * owner devices it is for at once (`outbox-seal.ts`: the door keeps no key
+ * that opens it), kept in IndexedDB until every one of them has acknowledged
+ * it, and delivered (in chunks, paced under the relay's rate limit) whenever a
+ * viewer asks for it (`messages-pull`, sent by viewers when they come online),
+ * when the relay is back, and right after recording. Nothing is ever stored
+ * on a server.
  */
 import { DOORBELL_LIMITS } from '../../shared/doorbell-messages.ts';
 import type { SessionMessage } from '../../shared/session.ts';
 import type { AccessLog } from '../access-log.ts';
-import { sha256B64u, splitChunks } from '../alerts/chunks.ts';
+import { splitChunks } from '../alerts/chunks.ts';
 import { Pacer } from '../alerts/pacer.ts';
-import { getSetting, setSetting, type Db, type OutboxMessage, type PairedPeer } from '../db.ts';
+import { deleteOutbox, listOutbox, putOutbox, type Db, type OutboxMessage, type PairedPeer } from '../db.ts';
 import type { Messenger } from '../messenger.ts';
 import { Emitter, randomId } from '../util/emitter.ts';
+import { sealVisitorMessage } from './outbox-seal.ts';
 
 /** Messages kept at most; the oldest undelivered one goes first when full. */
 const MAX_KEPT = 10;
@@ -33,9 +36,9 @@ export class MessageOutbox extends Emitter<{ changed: [OutboxMessage[]] }> {
     private readonly log: AccessLog,
   ) {
     super();
-    this.loaded = getSetting(db, 'visitorOutbox')
+    this.loaded = listOutbox(db)
       .then((m) => {
-        this.messages = m ?? [];
+        this.messages = m;
         this.emit('changed', this.messages);
       })
       .catch(() => undefined);
@@ -56,17 +59,25 @@ export class MessageOutbox extends Emitter<{ changed: [OutboxMessage[]] }> {
     for (const u of this.unsubs) u();
   }
 
-  /** Keeps a new message for every viewer allowed to watch, and starts delivering it. */
+  /** Seals a new message for every viewer allowed to watch, keeps it, and starts delivering it. */
   async add(clip: Blob, durationMs: number): Promise<OutboxMessage | null> {
     await this.loaded;
     if (clip.size === 0 || clip.size > DOORBELL_LIMITS.messageMaxBytes) return null;
-    const pending = this.messenger.peers
-      .list()
-      .filter((p) => p.role === 'viewer' && p.permissions.watch)
-      .map((p) => p.deviceId);
-    const m: OutboxMessage = { id: randomId(12), at: Date.now(), durationMs, clip, pending };
-    this.messages = [...this.messages, m].slice(-MAX_KEPT);
-    await this.save();
+    const viewers = this.messenger.peers.list().filter((p) => p.role === 'viewer' && p.permissions.watch);
+    const pending = viewers.map((p) => p.deviceId);
+    const m = await sealVisitorMessage(
+      { id: randomId(12), at: Date.now(), durationMs, clip, pending },
+      viewers.map((p) => ({ deviceId: p.deviceId, ecdhPublic: p.ecdhPublic })),
+    );
+    const kept = [...this.messages, m];
+    const dropped = kept.slice(0, Math.max(0, kept.length - MAX_KEPT));
+    this.messages = kept.slice(-MAX_KEPT);
+    await putOutbox(this.db, m);
+    await deleteOutbox(
+      this.db,
+      dropped.map((d) => d.id),
+    );
+    this.emit('changed', this.messages);
     void this.log.add({
       event: 'ring',
       deviceId: this.messenger.identity.deviceId,
@@ -90,17 +101,20 @@ export class MessageOutbox extends Emitter<{ changed: [OutboxMessage[]] }> {
     this.offline.delete(viewerId);
     try {
       for (const m of this.messages.filter((x) => x.pending.includes(viewerId))) {
-        const bytes = new Uint8Array(await m.clip.arrayBuffer());
-        const parts = splitChunks(bytes);
+        const key = m.keys[viewerId];
+        if (!key) continue; // not sealed for this viewer (cannot happen: `pending` comes from `keys`)
+        const parts = splitChunks(new Uint8Array(await m.body.arrayBuffer()));
         const header: SessionMessage = {
           k: 'visitor-message',
           id: m.id,
           at: m.at,
           durationMs: m.durationMs,
-          mime: m.clip.type || 'video/webm',
-          size: bytes.length,
+          mime: m.mime,
+          size: m.size,
           chunks: parts.length,
-          sha256: await sha256B64u(bytes),
+          sha256: m.sha256,
+          clipIv: m.clipIv,
+          key,
         };
         const frames: SessionMessage[] = [
           header,
@@ -127,22 +141,31 @@ export class MessageOutbox extends Emitter<{ changed: [OutboxMessage[]] }> {
     await this.loaded;
     const m = this.messages.find((x) => x.id === msg.id);
     if (!m?.pending.includes(from.deviceId)) return;
-    this.messages = this.messages
-      .map((x) => (x === m ? { ...x, pending: x.pending.filter((p) => p !== from.deviceId) } : x))
-      .filter((x) => x.pending.length > 0);
-    await this.save();
+    await this.without(from.deviceId, (x) => x === m);
   }
 
   private async forget(viewerId: string): Promise<void> {
     await this.loaded;
-    this.messages = this.messages
-      .map((x) => ({ ...x, pending: x.pending.filter((p) => p !== viewerId) }))
-      .filter((x) => x.pending.length > 0);
-    await this.save();
+    await this.without(viewerId, () => true);
   }
 
-  private async save(): Promise<void> {
+  /** Takes `viewerId` off the pending list of the messages `which` picks; a message nobody waits for goes. */
+  private async without(viewerId: string, which: (m: OutboxMessage) => boolean): Promise<void> {
+    const changed: OutboxMessage[] = [];
+    const gone: string[] = [];
+    this.messages = this.messages.flatMap((x) => {
+      if (!which(x) || !x.pending.includes(viewerId)) return [x];
+      const next = { ...x, pending: x.pending.filter((p) => p !== viewerId) };
+      if (next.pending.length === 0) {
+        gone.push(x.id);
+        return [];
+      }
+      changed.push(next);
+      return [next];
+    });
     this.emit('changed', this.messages);
-    await setSetting(this.db, 'visitorOutbox', this.messages).catch(() => undefined);
+    // A full disk keeps the old record: the message is sent again and acknowledged again.
+    await Promise.all(changed.map((m) => putOutbox(this.db, m))).catch(() => undefined);
+    await deleteOutbox(this.db, gone).catch(() => undefined);
   }
 }

@@ -9,6 +9,16 @@
  * the commit/reveal exchange (see `PairMessage` in session.ts) both screens
  * show a six-digit SAS and each person confirms it. The QR path needs no
  * comparison. A completed pairing closes the handle: every code works once.
+ *
+ * The camera stores the pairing before it says `pair-done`, and the viewer
+ * completes only on `pair-done`: the viewer never holds a pairing the camera
+ * does not (a tap on the new tile would be refused as "not paired").
+ *
+ * Remote mode (issue 12): an owner's phone with `manage` opens the pairing
+ * (`start({ remoteFor })`) for a locked door station. Then only typed codes
+ * work (no QR to complete without a comparison), the six digits go to that
+ * phone, and only that phone's confirmation counts: nothing typed or pressed
+ * at the door pairs anyone.
  */
 import {
   derivePairKey,
@@ -42,10 +52,14 @@ export interface PendingViewer {
   deviceId: string;
   name: string;
   sas: string;
+  /** Remote mode: the managing viewer that confirms; null when the person at the camera does. */
+  remoteFor: string | null;
 }
 
 interface Pending {
   from: string;
+  /** Remote mode: the managing viewer whose confirmation counts. */
+  remoteFor: string | null;
   key: CryptoKey;
   viaQr: boolean;
   commit: string;
@@ -65,6 +79,8 @@ type CameraPairingEvents = {
   failed: [from: string, attemptsLeft: number, retryAfterMs: number | undefined];
   /** The pairing was cancelled by either person (or timed out) after the code was right. */
   cancelled: [from: string, reason: string];
+  /** Remote mode ended without a pairing (its code expired, or it was stopped). */
+  'remote-ended': [managerId: string, reason: 'timed-out' | 'cancelled'];
 };
 
 /** How long a right code may wait for the people to confirm. */
@@ -72,9 +88,15 @@ const CONFIRM_TIMEOUT_MS = 120_000;
 
 export class CameraPairing extends Emitter<CameraPairingEvents> {
   offer: PairingOffer | null = null;
-  private secrets: { handle: string; short: Promise<CryptoKey>; long: Promise<CryptoKey> } | null = null;
+  private secrets: {
+    handle: string;
+    short: Promise<CryptoKey>;
+    long: Promise<CryptoKey> | null;
+  } | null = null;
   private pending: Pending | null = null;
   private open = false;
+  /** Remote mode: the managing viewer that started this pairing. */
+  private remote: string | null = null;
   private readonly unsubs: (() => void)[] = [];
   private renewTimer: ReturnType<typeof setTimeout> | undefined;
 
@@ -96,20 +118,34 @@ export class CameraPairing extends Emitter<CameraPairingEvents> {
     );
   }
 
-  /** Start showing codes (and keep renewing them until `stop`). */
-  start(): void {
-    if (this.open) return;
+  /** Who started the pairing that is open: a managing viewer's ID, `local`, or null when closed. */
+  get mode(): string | null {
+    return this.open ? (this.remote ?? 'local') : null;
+  }
+
+  /**
+   * Start showing codes (and keep renewing them until `stop`). With `remoteFor`, the pairing
+   * is the managing viewer's: typed codes only, confirmed on that viewer, and one code only.
+   */
+  start(opts: { remoteFor?: string } = {}): void {
+    const remote = opts.remoteFor ?? null;
+    if (this.open && this.remote === remote) return;
+    if (this.open) this.stop();
     this.open = true;
+    this.remote = remote;
     if (this.transport.isOnline()) this.transport.openHandle();
   }
 
   stop(): void {
+    const remote = this.open ? this.remote : null;
     this.open = false;
+    this.remote = null;
     clearTimeout(this.renewTimer);
     if (this.secrets) this.transport.closeHandle(this.secrets.handle);
     this.secrets = null;
     this.setOffer(null);
-    this.dropPending('stopped');
+    this.dropPending('stopped', false);
+    if (remote) this.emit('remote-ended', remote, 'cancelled');
   }
 
   dispose(): void {
@@ -117,10 +153,13 @@ export class CameraPairing extends Emitter<CameraPairingEvents> {
     for (const u of this.unsubs) u();
   }
 
-  /** The person at the camera compared the SAS: `true` to pair, `false` to refuse. */
-  confirm(ok: boolean): void {
+  /**
+   * The SAS was compared: `true` to pair, `false` to refuse. `by` is the managing viewer in
+   * remote mode (only its word counts then); absent for the person at the camera.
+   */
+  confirm(ok: boolean, by?: string): void {
     const p = this.pending;
-    if (!p?.card) return;
+    if (!p?.card || (by ?? null) !== p.remoteFor) return;
     if (!ok) {
       void this.sendSealed(p, { k: 'pair-reject' });
       this.dropPending('rejected at the camera');
@@ -139,19 +178,33 @@ export class CameraPairing extends Emitter<CameraPairingEvents> {
   private async onOpened(handle: string, expiresAt: number): Promise<void> {
     if (!this.open) return;
     const short = newShortSecret();
-    const long = newQrSecret();
-    this.secrets = { handle, short: derivePairKey(short, handle), long: derivePairKey(long, handle) };
+    // Remote mode has no QR path: the QR completes without a comparison, and the comparison
+    // on the owner's phone is the point.
+    const long = this.remote ? null : newQrSecret();
+    this.secrets = {
+      handle,
+      short: derivePairKey(short, handle),
+      long: long ? derivePairKey(long, handle) : null,
+    };
     this.setOffer({
       handle,
       typedCode: formatTypedCode(handle, short),
-      qrFragment: qrPairFragment(handle, long, this.transport.selfId),
+      qrFragment: long ? qrPairFragment(handle, long, this.transport.selfId) : '',
       expiresAt,
     });
     // Renew just before the relay forgets the handle (its clock, our timer: keep a margin).
+    // A remote pairing gets one code: when it runs out, the owner starts again.
     clearTimeout(this.renewTimer);
     const ttl = Math.max(1000, expiresAt - Date.now() - 1000);
     this.renewTimer = setTimeout(() => {
-      if (this.open && !this.pending) this.transport.openHandle();
+      if (!this.open || this.pending) return;
+      const remote = this.remote;
+      if (remote) {
+        this.stop();
+        this.emit('remote-ended', remote, 'timed-out');
+        return;
+      }
+      this.transport.openHandle();
     }, ttl);
   }
 
@@ -171,10 +224,9 @@ export class CameraPairing extends Emitter<CameraPairingEvents> {
     if (!allowed.ok) return this.refuse(from, { code: 'locked-out', retryAfterMs: allowed.retryAfterMs });
 
     let opened: { key: CryptoKey; viaQr: boolean; msg: unknown } | null = null;
-    for (const [k, viaQr] of [
-      [secrets.short, false],
-      [secrets.long, true],
-    ] as const) {
+    const keys: [Promise<CryptoKey>, boolean][] = [[secrets.short, false]];
+    if (secrets.long) keys.push([secrets.long, true]);
+    for (const [k, viaQr] of keys) {
       try {
         const key = await k;
         opened = { key, viaQr, msg: await pairOpen(key, payload) };
@@ -198,6 +250,7 @@ export class CameraPairing extends Emitter<CameraPairingEvents> {
     const nonce = randomNonce();
     const p: Pending = {
       from,
+      remoteFor: this.remote,
       key: opened.key,
       viaQr: opened.viaQr,
       commit: parsed.msg.commit,
@@ -235,7 +288,12 @@ export class CameraPairing extends Emitter<CameraPairingEvents> {
         p.card = card;
         p.sas = await pairSas(this.myCard(), p.nonce, card, m.nonce);
         if (p.viaQr) return void this.maybeComplete(p);
-        this.emit('pending', { deviceId: card.deviceId, name: card.name, sas: p.sas });
+        this.emit('pending', {
+          deviceId: card.deviceId,
+          name: card.name,
+          sas: p.sas,
+          remoteFor: p.remoteFor,
+        });
         return;
       }
       case 'pair-confirm':
@@ -245,6 +303,7 @@ export class CameraPairing extends Emitter<CameraPairingEvents> {
         return this.dropPending('rejected on the viewer');
       case 'pair-hello':
       case 'pair-accept':
+      case 'pair-done':
         return;
     }
   }
@@ -260,10 +319,13 @@ export class CameraPairing extends Emitter<CameraPairingEvents> {
       pairedAt: Date.now(),
       permissions: { watch: true, talk: true, manage: true },
     };
+    // Stored first, then told: the viewer completes on `pair-done`, so its first request finds us paired.
     await this.store(peer);
-    if (p.viaQr) await this.sendSealed(p, { k: 'pair-confirm' });
+    await this.sendSealed(p, { k: 'pair-done' });
     this.emit('pending', null);
     // One code, one pairing.
+    this.open = false;
+    this.remote = null;
     this.stop();
     this.emit('paired', peer);
   }

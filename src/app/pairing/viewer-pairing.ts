@@ -22,6 +22,8 @@ import type { PairingTransport } from './transport.ts';
 
 /** How long to wait for the camera's answers (not for people). */
 const ANSWER_TIMEOUT_MS = 15_000;
+/** How long to wait for the person confirming at the camera (or on the owner's phone), as the camera does. */
+const PEOPLE_TIMEOUT_MS = 120_000;
 
 export interface ParsedCode {
   handle: string;
@@ -89,13 +91,23 @@ export async function pairWithCode(
 
   return new Promise<PairedPeer>((resolve, reject) => {
     const unsubs: (() => void)[] = [];
-    let camera: { id: string; card?: PeerCard; sas?: string; remoteOk: boolean; localOk: boolean } | null =
-      null;
+    /**
+     * `confirmed`: the camera's side compared the digits (`pair-confirm`); `stored`: the camera
+     * holds the pairing (`pair-done`), the only thing this side completes on.
+     */
+    let camera: {
+      id: string;
+      card?: PeerCard;
+      sas?: string;
+      confirmed: boolean;
+      stored: boolean;
+      localOk: boolean;
+    } | null = null;
     let finished = false;
     let timer: ReturnType<typeof setTimeout> | undefined;
-    const waitAnswer = () => {
+    const waitAnswer = (ms = ANSWER_TIMEOUT_MS) => {
       clearTimeout(timer);
-      timer = setTimeout(() => done(new AppError('pair-timeout')), ANSWER_TIMEOUT_MS);
+      timer = setTimeout(() => done(new AppError('pair-timeout')), ms);
     };
     const done = (err: AppError | null, peer?: PairedPeer) => {
       if (finished) return;
@@ -109,7 +121,7 @@ export async function pairWithCode(
       if (camera) transport.send(camera.id, await pairSeal(key, msg));
     };
     const complete = async () => {
-      if (!camera?.card || !camera.localOk || !camera.remoteOk || finished) return;
+      if (!camera?.card || !camera.localOk || !camera.stored || finished) return;
       const peer: PairedPeer = {
         ...camera.card,
         role: 'camera',
@@ -161,7 +173,7 @@ export async function pairWithCode(
               if (camera) return;
               const cam = m.msg.card;
               if (cam.deviceId !== from || (await deviceIdFromSignPublic(cam.signPublic)) !== from) return;
-              camera = { id: from, card: cam, remoteOk: false, localOk: viaQr };
+              camera = { id: from, card: cam, confirmed: viaQr, stored: false, localOk: viaQr };
               camera.sas = await pairSas(cam, m.msg.nonce, card, nonce);
               await send({ k: 'pair-reveal', card, nonce });
               if (viaQr) return waitAnswer();
@@ -175,12 +187,18 @@ export async function pairWithCode(
               }
               camera.localOk = true;
               await send({ k: 'pair-confirm' });
-              waitAnswer();
+              // Until the other side has compared too, a person is still looking at digits.
+              waitAnswer(camera.confirmed ? ANSWER_TIMEOUT_MS : PEOPLE_TIMEOUT_MS);
               return void complete();
             }
             case 'pair-confirm':
               if (!camera) return;
-              camera.remoteOk = true;
+              camera.confirmed = true;
+              if (camera.localOk) waitAnswer();
+              return;
+            case 'pair-done':
+              if (!camera) return;
+              camera.stored = true;
               return void complete();
             case 'pair-reject':
               if (camera) done(new AppError('pair-cancelled', 'refused at the camera'));

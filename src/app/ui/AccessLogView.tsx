@@ -18,6 +18,9 @@ const WHAT: Record<AccessEntry['event'], string> = {
   'talk-start': 'started talking at the door',
   'talk-end': 'stopped talking at the door',
   'quick-reply': 'sent a quick reply',
+  'door-unlocked': 'unlocked the door station',
+  'door-locked': 'locked the door station',
+  'door-pin-wrong': 'typed a wrong door PIN',
 };
 
 function duration(ms: number): string {

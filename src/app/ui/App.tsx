@@ -4,12 +4,13 @@ import { FirstRun } from './FirstRun.tsx';
 import { LiveView } from './LiveView.tsx';
 import { PairRoute } from './PairRoute.tsx';
 import { ViewerPage } from './ViewerPage.tsx';
-import { DeviceContext, navigate, useHashRoute } from './hooks.ts';
+import { DeviceContext, navigate, useHashRoute, useSubscribed } from './hooks.ts';
 import type { Device } from '../device.ts';
 import { alertReceiver } from '../alerts/service.ts';
 import { messageInbox, ringReceiver } from '../doorbell/service.ts';
 import { RingAlerts } from './RingAlert.tsx';
 import { clipInbox } from '../history/service.ts';
+import { doorReports } from '../door-lock/viewer-reports.ts';
 
 export function App({ device }: { device: Device }) {
   // Alerts from paired cameras are received (and kept) on every route, not just where they are listed.
@@ -19,15 +20,22 @@ export function App({ device }: { device: Device }) {
   useEffect(() => void messageInbox(device), [device]);
   // Event clips (issue 7) are collected from the cameras on every route too.
   useEffect(() => void clipInbox(device), [device]);
+  // What paired door stations report about their lock (issue 12): PIN attempts reach the owner anywhere.
+  useEffect(() => void doorReports(device), [device]);
+  const doorMode = useSubscribed(
+    (f) => device.doorLock.on('state', f),
+    () => device.doorLock.state.kind !== 'off',
+    [device],
+  );
   return (
     <DeviceContext.Provider value={device}>
-      <Router device={device} />
-      <RingAlerts />
+      <Router device={device} doorMode={doorMode} />
+      {doorMode ? null : <RingAlerts />}
     </DeviceContext.Provider>
   );
 }
 
-function Router({ device }: { device: Device }) {
+function Router({ device, doorMode }: { device: Device; doorMode: boolean }) {
   const route = useHashRoute();
   const [checked, setChecked] = useState(route !== '/');
   // A device that already chose what it is goes straight there.
@@ -39,6 +47,9 @@ function Router({ device }: { device: Device }) {
     });
   }, [route, device]);
 
+  // A door station is a camera whatever the address says: no route leads past its lock
+  // (issue 12). The same element as `#/camera`'s, so turning door mode on keeps the camera running.
+  if (doorMode) return <CameraPage />;
   const live = /^\/viewer\/live\/([a-z2-7]{26})$/.exec(route);
   if (live?.[1]) return <LiveView cameraId={live[1]} />;
   const pair = /^\/pair\/(.+)$/.exec(route);

@@ -28,6 +28,16 @@ export function PairingPanel({ pairing, onCancel }: { pairing: CameraPairing; on
     };
   }, [pairing]);
 
+  if (pending?.remoteFor) {
+    return (
+      <section class="pairing" aria-label="A new viewer is being paired">
+        <h2>“{pending.name}” wants to pair</h2>
+        <p data-testid="pairing-remote-confirm">
+          The pairing was started from a paired phone: the numbers are confirmed there, not here.
+        </p>
+      </section>
+    );
+  }
   if (pending) {
     return (
       <section class="pairing" aria-label="Confirm the new viewer">
@@ -47,6 +57,18 @@ export function PairingPanel({ pairing, onCancel }: { pairing: CameraPairing; on
     );
   }
   if (!offer) return <section class="pairing">Getting a pairing code from the relay…</section>;
+  if (!offer.qrFragment) {
+    // Remote mode: typed code only, confirmed on the owner's phone that started it.
+    return (
+      <section class="pairing" aria-label="Pair a viewer">
+        <h2>Pairing started from a paired phone</h2>
+        <p class="code" data-testid="pairing-code">
+          {offer.typedCode}
+        </p>
+        <p class="fine">The new device types this code; the phone that started the pairing confirms it.</p>
+      </section>
+    );
+  }
   const link = `${location.origin}${location.pathname}#/pair/${offer.qrFragment}`;
   const left = Math.max(0, Math.round((offer.expiresAt - now) / 1000));
   return (

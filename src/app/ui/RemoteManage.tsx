@@ -2,6 +2,7 @@ import { useEffect, useState } from 'preact/hooks';
 import type { Permissions } from '../db.ts';
 import type { SessionMessage } from '../../shared/session.ts';
 import { useDevice } from './hooks.ts';
+import { RemoteDoor } from './RemoteDoor.tsx';
 
 type State = Extract<SessionMessage, { k: 'manage-state' }>['viewers'];
 
@@ -31,36 +32,39 @@ export function RemoteManage({ cameraId }: { cameraId: string }) {
   }
   if (!viewers) return <p class="fine">Asking the camera…</p>;
   return (
-    <ul class="plain" data-testid="remote-viewers">
-      {viewers.map((v) => (
-        <li key={v.deviceId} data-testid="remote-viewer" data-device-id={v.deviceId}>
-          <strong>{v.name}</strong>{' '}
-          {(Object.keys(LABELS) as (keyof Permissions)[]).map((key) => (
-            <label key={key}>
-              <input
-                type="checkbox"
-                data-testid={`remote-perm-${key}`}
-                checked={v.permissions[key]}
-                onChange={(e) =>
-                  void messenger.send(cameraId, {
-                    k: 'manage-set',
-                    deviceId: v.deviceId,
-                    permissions: { ...v.permissions, [key]: (e.target as HTMLInputElement).checked },
-                  })
-                }
-              />{' '}
-              {LABELS[key]}
-            </label>
-          ))}{' '}
-          <button
-            type="button"
-            data-testid="remote-unpair"
-            onClick={() => void messenger.send(cameraId, { k: 'manage-unpair', deviceId: v.deviceId })}
-          >
-            Unpair
-          </button>
-        </li>
-      ))}
-    </ul>
+    <>
+      <ul class="plain" data-testid="remote-viewers">
+        {viewers.map((v) => (
+          <li key={v.deviceId} data-testid="remote-viewer" data-device-id={v.deviceId}>
+            <strong>{v.name}</strong>{' '}
+            {(Object.keys(LABELS) as (keyof Permissions)[]).map((key) => (
+              <label key={key}>
+                <input
+                  type="checkbox"
+                  data-testid={`remote-perm-${key}`}
+                  checked={v.permissions[key]}
+                  onChange={(e) =>
+                    void messenger.send(cameraId, {
+                      k: 'manage-set',
+                      deviceId: v.deviceId,
+                      permissions: { ...v.permissions, [key]: (e.target as HTMLInputElement).checked },
+                    })
+                  }
+                />{' '}
+                {LABELS[key]}
+              </label>
+            ))}{' '}
+            <button
+              type="button"
+              data-testid="remote-unpair"
+              onClick={() => void messenger.send(cameraId, { k: 'manage-unpair', deviceId: v.deviceId })}
+            >
+              Unpair
+            </button>
+          </li>
+        ))}
+      </ul>
+      <RemoteDoor cameraId={cameraId} />
+    </>
   );
 }

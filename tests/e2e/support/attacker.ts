@@ -201,6 +201,22 @@ export class Attacker {
     });
   }
 
+  /** Every frame from now on; returns the unsubscribe function. */
+  onFrame(fn: (frame: RelayFrame | { t: 'invalid'; raw: string }) => void): () => void {
+    this.events.on('frame', fn);
+    return () => this.events.off('frame', fn);
+  }
+
+  /** Opens a sealed payload from a peer this attacker holds a channel with (see `sendSealed`). */
+  async openSealed(peer: PeerKeys, payload: string): Promise<unknown> {
+    let ch = this.channels.get(peer.deviceId);
+    if (!ch) {
+      ch = SealedChannel.create(this.identity, peer);
+      this.channels.set(peer.deviceId, ch);
+    }
+    return (await ch).open(payload);
+  }
+
   /** Deliveries from `from` received so far. */
   deliveriesFrom(from: string): Extract<RelayFrame, { t: 'deliver' }>[] {
     return this.received.filter(

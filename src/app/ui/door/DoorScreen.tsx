@@ -1,0 +1,214 @@
+import { useEffect, useState } from 'preact/hooks';
+import type { DoorStation } from '../../doorbell/door-station.ts';
+import type { DoorState } from '../../doorbell/ring-machine.ts';
+import type { CameraStreamer } from '../../camera/streamer.ts';
+import { useDevice, useSubscribed } from '../hooks.ts';
+import { useCurrent } from '../use-current.ts';
+import { PinPad } from './PinPad.tsx';
+
+/**
+ * The locked door station (issue 12): the visitor's screen and nothing else. Ring,
+ * feedback, the visitor message, who is watching or talking (never the owner's device
+ * names: "The owner", or the name the owner chose to show) and the owner's way in, a PIN.
+ * Nothing of the owner's (viewers, settings, logs, snapshots, pairing) is in the page.
+ */
+export function DoorScreen({ door, streamer }: { door: DoorStation; streamer: CameraStreamer }) {
+  const device = useDevice();
+  const state = useSubscribed(
+    (f) => door.on('state', f),
+    () => door.state,
+    [door],
+  );
+  const reply = useSubscribed(
+    (f) => door.on('reply', f),
+    () => door.reply,
+    [door],
+  );
+  const recording = useSubscribed(
+    (f) => door.on('recording', f),
+    () => door.recording,
+    [door],
+  );
+  const pending = useCurrent(
+    (f) => door.outbox.on('changed', f),
+    () => door.outbox.list(),
+    [door],
+  );
+  const owner = useSubscribed(
+    (f) => device.doorLock.on('config', f),
+    () => device.doorLock.config.answerName || 'The owner',
+    [device],
+  );
+  const [unlocking, setUnlocking] = useState(false);
+  return (
+    <main
+      class="door-station"
+      data-testid="door-station"
+      data-pending-messages={pending.length}
+      aria-label="Doorbell"
+    >
+      <h1 class="visually-hidden" data-testid="door-lock-state" data-state="locked">
+        Doorbell
+      </h1>
+      <NotPinnedWarning />
+      <p
+        class="door-status"
+        data-testid="door-status"
+        data-state={state.phase}
+        role="status"
+        aria-live="assertive"
+      >
+        {statusText(state, owner)}
+      </p>
+      <button
+        type="button"
+        class="ring-button"
+        data-testid="ring-button"
+        aria-label="Ring the doorbell"
+        disabled={state.phase === 'ringing'}
+        onClick={() => door.ring()}
+      >
+        Ring
+      </button>
+      <WatchingNotice streamer={streamer} owner={owner} />
+      <TalkingNotice door={door} owner={owner} />
+      {state.phase === 'no-answer' || recording.state !== 'idle' ? <LeaveMessage door={door} /> : null}
+      {reply ? (
+        <p class="door-reply" data-testid="door-quick-reply" role="status" aria-live="assertive">
+          “{reply.text}”
+        </p>
+      ) : null}
+      {unlocking ? (
+        <PinPad onClose={() => setUnlocking(false)} />
+      ) : (
+        <button
+          type="button"
+          class="link door-exit"
+          data-testid="door-unlock"
+          onClick={() => setUnlocking(true)}
+        >
+          Owner
+        </button>
+      )}
+    </main>
+  );
+}
+
+function statusText(state: DoorState, owner: string): string {
+  switch (state.phase) {
+    case 'idle':
+      return 'Press the button to ring';
+    case 'ringing':
+      return 'Ringing…';
+    case 'answered':
+      return `${owner} is answering`;
+    case 'no-answer':
+      return 'No answer. Please try again later.';
+  }
+}
+
+/** Someone watches live: said plainly at the door, without saying who. */
+function WatchingNotice({ streamer, owner }: { streamer: CameraStreamer; owner: string }) {
+  const count = useSubscribed(
+    (f) => streamer.on('watchers', f),
+    () => streamer.watchers().length,
+    [streamer],
+  );
+  if (count === 0) return null;
+  return (
+    <p class="watching" data-testid="door-watching" data-count={count} role="status" aria-live="polite">
+      Live: {owner === 'The owner' ? 'the owner is' : `${owner} is`} watching this camera
+    </p>
+  );
+}
+
+/** A viewer's voice plays here: "The owner is talking" (or the owner's chosen name). */
+function TalkingNotice({ door, owner }: { door: DoorStation; owner: string }) {
+  const talking = useSubscribed(
+    (f) => door.on('talkers', f),
+    () => door.talk.talkers().length > 0,
+    [door],
+  );
+  if (!talking) return null;
+  return (
+    <p class="talking" data-testid="talking-indicator" role="status" aria-live="assertive">
+      {owner} is talking
+    </p>
+  );
+}
+
+/**
+ * Where the door station can be left (not full screen, not an installed app), the owner
+ * should pin the screen (README: "Door station as a kiosk"). Visitors see a small hint.
+ */
+function NotPinnedWarning() {
+  const [pinned, setPinned] = useState(isPinned);
+  useEffect(() => {
+    const check = () => setPinned(isPinned());
+    document.addEventListener('fullscreenchange', check);
+    const mq = matchMedia('(display-mode: standalone), (display-mode: fullscreen)');
+    mq.addEventListener('change', check);
+    return () => {
+      document.removeEventListener('fullscreenchange', check);
+      mq.removeEventListener('change', check);
+    };
+  }, []);
+  if (pinned) return null;
+  return (
+    <p class="door-pin-warning" data-testid="door-not-pinned" role="note">
+      This screen is not pinned.{' '}
+      <button
+        type="button"
+        class="link"
+        onClick={() => void document.documentElement.requestFullscreen?.().catch(() => undefined)}
+      >
+        Full screen
+      </button>
+    </p>
+  );
+}
+
+function isPinned(): boolean {
+  return (
+    document.fullscreenElement !== null ||
+    matchMedia('(display-mode: standalone), (display-mode: fullscreen)').matches
+  );
+}
+
+/** After no answer: the visitor may leave a short video message, sealed for the owners at once. */
+function LeaveMessage({ door }: { door: DoorStation }) {
+  const rec = useSubscribed(
+    (f) => door.on('recording', f),
+    () => door.recording,
+    [door],
+  );
+  switch (rec.state) {
+    case 'idle':
+      return (
+        <button type="button" class="primary" data-testid="leave-message" onClick={() => door.leaveMessage()}>
+          Leave a video message
+        </button>
+      );
+    case 'recording':
+      return (
+        <div data-testid="message-recording" data-ms={rec.ms} role="status">
+          <p>Recording… {Math.floor(rec.ms / 1000)} s</p>
+          <button type="button" data-testid="stop-message" onClick={() => door.finishMessage()}>
+            Done
+          </button>
+        </div>
+      );
+    case 'saved':
+      return (
+        <p data-testid="message-status" data-state="saved" role="status">
+          Thank you. Your message will reach the owner.
+        </p>
+      );
+    case 'failed':
+      return (
+        <p data-testid="message-status" data-state="failed" role="status">
+          Sorry, the message could not be recorded.
+        </p>
+      );
+  }
+}
