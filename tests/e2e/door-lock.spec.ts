@@ -340,6 +340,9 @@ for (const throttled of [false, true]) {
   }) => {
     test.setTimeout(120_000);
     const camera = await devices.openCamera(relay);
+    // The first pairing comes before door mode: with no viewer there is no door station to turn on.
+    await expect(camera.page.getByTestId('door-mode-needs-viewer')).toBeVisible();
+    await expect(camera.page.getByTestId('doorbell-mode')).toHaveCount(0);
     if (throttled) {
       const cdp = await camera.page.context().newCDPSession(camera.page);
       await cdp.send('Emulation.setCPUThrottlingRate', { rate: 6 });

@@ -13,6 +13,13 @@ import { Emitter, backoffDelay, randomId } from '../util/emitter.ts';
 
 export type LiveState = 'connecting' | 'live' | 'reconnecting' | 'offline' | 'failed';
 
+/**
+ * A "not paired" from a camera paired this recently is taken for a race with the pairing
+ * itself (the camera still writing it), not for an unpairing: the session tries again.
+ * Since `pair-done` the camera stores first; this covers a camera of an earlier version.
+ */
+export const JUST_PAIRED_MS = 30_000;
+
 type LiveEvents = {
   state: [LiveState, AppErrorCode | null];
   stream: [MediaStream | null];
@@ -49,9 +56,15 @@ export class LiveSession extends Emitter<LiveEvents> {
         if (s === 'online' && this.state !== 'live') this.connectSoon(0);
       }),
       messenger.on('pairing', (from, payload) => {
+        if (from !== camera.deviceId || !parseNotPairedNotice(tryOpenClear(payload)).ok) return;
+        // A pairing just finished: try again rather than say it is gone.
+        if (Date.now() - camera.pairedAt < JUST_PAIRED_MS && this.state !== 'live') {
+          this.teardown(false);
+          this.connectSoon(backoffDelay(this.attempt++, 250, 2000));
+          return;
+        }
         // The camera no longer knows us (revoked while we were away): stop, and say so.
-        if (from === camera.deviceId && parseNotPairedNotice(tryOpenClear(payload)).ok)
-          this.fail('not-allowed');
+        this.fail('not-allowed');
       }),
       messenger.peers.on('removed', (p) => {
         if (p.deviceId === camera.deviceId) this.fail('not-allowed');
