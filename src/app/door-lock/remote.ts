@@ -27,6 +27,27 @@ export function doorStateMessage(lock: DoorLock): SessionMessage {
 export const mayManage = (p: PairedPeer): boolean =>
   p.role === 'viewer' && !p.unpairing && p.permissions.manage;
 
+/**
+ * Whether `from` may manage this camera; if not, the refusal is logged and told (`manage-denied`,
+ * which says nothing about the camera). `what` names the request in the log.
+ */
+export async function allowManager(
+  messenger: Messenger,
+  log: AccessLog,
+  from: PairedPeer,
+  what: string,
+): Promise<boolean> {
+  if (mayManage(from)) return true;
+  await log.add({
+    event: 'refused',
+    deviceId: from.deviceId,
+    name: from.name,
+    reason: `${what}: not-allowed`,
+  });
+  await messenger.send(from.deviceId, { k: 'manage-denied' });
+  return false;
+}
+
 export function serveDoorLock(messenger: Messenger, log: AccessLog, lock: DoorLock): () => void {
   const managers = () => messenger.peers.list().filter(mayManage);
   const tellManagers = (msg: SessionMessage) => {
@@ -35,16 +56,7 @@ export function serveDoorLock(messenger: Messenger, log: AccessLog, lock: DoorLo
 
   const handle = async (from: PairedPeer, msg: SessionMessage): Promise<void> => {
     if (msg.k !== 'door-get' && msg.k !== 'door-unlock' && msg.k !== 'door-lock') return;
-    if (!mayManage(from)) {
-      await log.add({
-        event: 'refused',
-        deviceId: from.deviceId,
-        name: from.name,
-        reason: `${msg.k}: not-allowed`,
-      });
-      await messenger.send(from.deviceId, { k: 'manage-denied' });
-      return;
-    }
+    if (!(await allowManager(messenger, log, from, msg.k))) return;
     const before = lock.state;
     if (msg.k === 'door-unlock')
       lock.unlockRemote(from.name, Math.min(msg.ms, DOOR_LOCK_LIMITS.maxRemoteUnlockMs));

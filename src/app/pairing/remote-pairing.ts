@@ -8,7 +8,7 @@
 import type { SessionMessage } from '../../shared/session.ts';
 import type { AccessLog } from '../access-log.ts';
 import type { PairedPeer } from '../db.ts';
-import { mayManage } from '../door-lock/remote.ts';
+import { allowManager } from '../door-lock/remote.ts';
 import type { Messenger } from '../messenger.ts';
 import type { CameraPairing } from './camera-pairing.ts';
 
@@ -27,16 +27,7 @@ export function serveRemotePairing(messenger: Messenger, log: AccessLog, pairing
   const handle = async (from: PairedPeer, msg: SessionMessage): Promise<void> => {
     if (msg.k !== 'pair-remote-start' && msg.k !== 'pair-remote-cancel' && msg.k !== 'pair-remote-confirm')
       return;
-    if (!mayManage(from)) {
-      await log.add({
-        event: 'refused',
-        deviceId: from.deviceId,
-        name: from.name,
-        reason: `${msg.k}: not-allowed`,
-      });
-      await messenger.send(from.deviceId, { k: 'manage-denied' });
-      return;
-    }
+    if (!(await allowManager(messenger, log, from, msg.k))) return;
     switch (msg.k) {
       case 'pair-remote-start':
         if (current && current !== from.deviceId) return end(from.deviceId, 'busy');
