@@ -61,6 +61,8 @@ describe('config parsing', () => {
       authTimeoutMs: 2000,
       pairTtlMs: 3000,
       knocksPerMinute: 4,
+      // Web Push is on by default (issue 13), with nothing added to the push service allowlist.
+      pushSettings: { enabled: true, allowOrigins: [] },
     });
   });
 
