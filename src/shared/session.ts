@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { AlertMessages } from './alert-messages.ts';
 import { DoorbellMessages } from './doorbell-messages.ts';
 import { HistoryMessages } from './history-messages.ts';
+import { PushMessages } from './push-messages.ts';
 
 const sessionId = z.string().regex(/^[A-Za-z0-9_-]{8,32}$/, 'not a session ID');
 const b64u = z.string().regex(/^[A-Za-z0-9_-]*$/, 'not base64url');
@@ -81,6 +82,8 @@ export const SessionMessage = z.discriminatedUnion('k', [
   ...DoorbellMessages,
   /** Event clips, sealed for the owners, resumable (`history-messages.ts`). */
   ...HistoryMessages,
+  /** Web Push subscriptions, viewer -> camera (`push-messages.ts`, issue 13). */
+  ...PushMessages,
 ]);
 export type SessionMessage = z.infer<typeof SessionMessage>;
 

@@ -43,6 +43,8 @@ export class RelayClient extends Emitter<RelayEvents> {
   iceServers: IceServer[] = [];
   /** From `welcome`: `relay` when the operator wants media through TURN only. */
   iceTransportPolicy: RTCIceTransportPolicy = 'all';
+  /** The last `push-fired` not yet taken (it may come before the camera's push service has started listening). */
+  lastPushFired: PushFiredFrame | null = null;
   /** From `welcome`: the relay's VAPID public key for Web Push; null when its push is off (or not known yet). */
   vapidPublicKey: string | null = null;
   /** Why the relay last closed on us, for the status panel. */
@@ -189,6 +191,7 @@ export class RelayClient extends Emitter<RelayEvents> {
         this.emit('push-result', frame);
         return;
       case 'push-fired':
+        this.lastPushFired = frame;
         this.emit('push-fired', frame);
         return;
       default:

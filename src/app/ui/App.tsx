@@ -10,6 +10,8 @@ import { alertReceiver } from '../alerts/service.ts';
 import { messageInbox, ringReceiver } from '../doorbell/service.ts';
 import { RingAlerts } from './RingAlert.tsx';
 import { clipInbox } from '../history/service.ts';
+import { viewerPush } from '../push/viewer-push.ts';
+import { handlePushActions } from '../push/notification-actions.ts';
 
 export function App({ device }: { device: Device }) {
   // Alerts from paired cameras are received (and kept) on every route, not just where they are listed.
@@ -19,6 +21,9 @@ export function App({ device }: { device: Device }) {
   useEffect(() => void messageInbox(device), [device]);
   // Event clips (issue 7) are collected from the cameras on every route too.
   useEffect(() => void clipInbox(device), [device]);
+  // Web Push (issue 13): keep the cameras told of this device's subscription; carry out notification clicks.
+  useEffect(() => void viewerPush(device), [device]);
+  useEffect(() => handlePushActions(device), [device]);
   return (
     <DeviceContext.Provider value={device}>
       <Router device={device} />

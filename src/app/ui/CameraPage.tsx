@@ -30,6 +30,7 @@ import { useDoorStation } from '../doorbell/use-door-station.ts';
 import { DoorbellLayer } from './DoorStation.tsx';
 import { useCameraClips } from '../history/use-camera-clips.ts';
 import { CameraClipStatus } from './CameraClipStatus.tsx';
+import { useCameraPush } from '../push/use-camera-push.ts';
 
 export function CameraPage() {
   const device = useDevice();
@@ -89,6 +90,8 @@ export function CameraPage() {
   useAlertSender(device.messenger, detection, outgoing.settings);
   // Ring, answer, talk-back and quick replies (issue 5).
   const door = useDoorStation(device, streamer, outgoing.stream);
+  // Rings and alerts as Web Push, for viewers whose app is closed (issue 13).
+  useCameraPush(device, door, detection, outgoing.stream);
   // Event clips with pre-roll, sealed for the owners, held until delivered (issue 7).
   const clips = useCameraClips(device, outgoing.stream, detection, door, streamer.quiet);
 
