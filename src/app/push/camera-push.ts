@@ -212,8 +212,13 @@ export class CameraPush {
     this.subs = rest;
     await this.save();
     this.device.relay.send({ t: 'push-release', key: holdKey(viewerId) });
-    if (state !== 'revoked' && this.device.peers.get(viewerId)) {
-      await this.device.messenger.send(viewerId, { k: 'push-ack', state });
+    // A viewer still paired hears it (without `watch`: denied); an unpaired one has no keys left to hear it with.
+    const peer = this.device.peers.get(viewerId);
+    if (peer && !peer.unpairing) {
+      await this.device.messenger.send(viewerId, {
+        k: 'push-ack',
+        state: state === 'revoked' ? 'denied' : state,
+      });
     }
   }
 

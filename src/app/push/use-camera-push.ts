@@ -30,6 +30,7 @@ export function useCameraPush(
     return () => push.setStream(null);
   }, [push, stream]);
   useEffect(() => {
+    door.pushReachable = (id) => push.subscribers('ring').includes(id);
     let last: string | null = null;
     return door.on('state', (s) => {
       // Each new ring once, as the door station starts ringing.
