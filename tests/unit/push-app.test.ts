@@ -33,9 +33,6 @@ import { camerasToTell, EMPTY_PUSH_SETTINGS, pushView } from '../../src/app/push
 import type { CameraPushSubscription, PairedPeer } from '../../src/app/db.ts';
 
 const CAM = 'cameracameracameracameraca';
-  .replace(/[01889]/g, 'a')
-  .slice(0, 26)
-  .replace(/[^a-z2-7]/g, 'a');
 const V1 = 'aaaaaaaaaaaaaaaaaaaaaaaaa2';
 const V2 = 'bbbbbbbbbbbbbbbbbbbbbbbbb3';
 const V3 = 'ccccccccccccccccccccccccc4';

@@ -91,7 +91,8 @@ export class DoorStation extends Emitter<DoorEvents> {
       messenger.on('offline', (id) => {
         const s = this.state;
         // A viewer whose app is closed may still answer from its push notification (issue 13).
-        if (s.phase === 'ringing' && !this.pushReachable(id)) this.input({ type: 'decline', id: s.id, now: Date.now(), by: id });
+        if (s.phase === 'ringing' && !this.pushReachable(id))
+          this.input({ type: 'decline', id: s.id, now: Date.now(), by: id });
       }),
       streamer.on('watchers', (ws) => {
         const s = this.state;
