@@ -54,18 +54,17 @@ export interface FixedEncryptionInputs {
 
 const subtle = (): SubtleCrypto => globalThis.crypto.subtle;
 
-/** Encrypts `plaintext` for one subscription; returns the whole `aes128gcm` body. */
-export async function encryptPush(
-  target: PushTarget,
-  plaintext: Uint8Array,
-  fixed?: FixedEncryptionInputs,
-): Promise<Uint8Array<ArrayBuffer>> {
-  if (plaintext.length > PUSH_MAX_PLAINTEXT_BYTES) {
-    throw new CryptoError(
-      'malformed',
-      `push plaintext is ${plaintext.length} bytes; at most ${PUSH_MAX_PLAINTEXT_BYTES} fit`,
-    );
-  }
+/**
+ * One message's keys, derived ahead: everything but the AES-GCM step depends only on the
+ * subscription, the ephemeral key and the salt, not on the plaintext. The camera prepares
+ * one per subscription while idle, so a ring costs a single AES-GCM encryption when the
+ * button is pressed. Use it once: a second use would repeat the key and nonce.
+ */
+export interface PreparedPush {
+  encrypt(plaintext: Uint8Array): Promise<Uint8Array<ArrayBuffer>>;
+}
+
+export async function preparePush(target: PushTarget, fixed?: FixedEncryptionInputs): Promise<PreparedPush> {
   const uaPublic = decodePoint(target.p256dh, 'p256dh');
   const authSecret = fromB64u(target.auth);
   if (authSecret.length !== 16) throw new CryptoError('bad-key', 'push auth secret must be 16 bytes');
@@ -87,18 +86,46 @@ export async function encryptPush(
   const ikm = await hkdf(authSecret, ecdhSecret, concat(utf8('WebPush: info\0'), uaPublic, asPublic), 32);
   const cek = await hkdf(salt, ikm, utf8('Content-Encoding: aes128gcm\0'), 16);
   const nonce = await hkdf(salt, ikm, utf8('Content-Encoding: nonce\0'), 12);
-
   const key = await subtle().importKey('raw', cek, { name: 'AES-GCM' }, false, ['encrypt']);
-  // The last (and only) record ends with the delimiter 0x02 and no further padding.
-  const record = concat(plaintext, new Uint8Array([2]));
-  const ciphertext = new Uint8Array(await subtle().encrypt({ name: 'AES-GCM', iv: nonce }, key, record));
 
   const header = new Uint8Array(PUSH_HEADER_BYTES);
   header.set(salt, 0);
   new DataView(header.buffer).setUint32(16, RECORD_SIZE, false);
   header[20] = asPublic.length;
   header.set(asPublic, 21);
-  return concat(header, ciphertext);
+
+  let used = false;
+  return {
+    async encrypt(plaintext) {
+      if (used) throw new CryptoError('malformed', 'a prepared push encrypts one message only');
+      used = true;
+      if (plaintext.length > PUSH_MAX_PLAINTEXT_BYTES) {
+        throw new CryptoError(
+          'malformed',
+          `push plaintext is ${plaintext.length} bytes; at most ${PUSH_MAX_PLAINTEXT_BYTES} fit`,
+        );
+      }
+      // The last (and only) record ends with the delimiter 0x02 and no further padding.
+      const record = concat(plaintext, new Uint8Array([2]));
+      const ciphertext = new Uint8Array(await subtle().encrypt({ name: 'AES-GCM', iv: nonce }, key, record));
+      return concat(header, ciphertext);
+    },
+  };
+}
+
+/** Encrypts `plaintext` for one subscription; returns the whole `aes128gcm` body. */
+export async function encryptPush(
+  target: PushTarget,
+  plaintext: Uint8Array,
+  fixed?: FixedEncryptionInputs,
+): Promise<Uint8Array<ArrayBuffer>> {
+  if (plaintext.length > PUSH_MAX_PLAINTEXT_BYTES) {
+    throw new CryptoError(
+      'malformed',
+      `push plaintext is ${plaintext.length} bytes; at most ${PUSH_MAX_PLAINTEXT_BYTES} fit`,
+    );
+  }
+  return (await preparePush(target, fixed)).encrypt(plaintext);
 }
 
 /** Same as `encryptPush`, for a UTF-8 string (the JSON payload), returned as base64url. */
