@@ -17,6 +17,7 @@ import {
   PUSH_MAX_PLAINTEXT_BYTES,
   encryptPush,
   isValidPushTarget,
+  preparePush,
 } from '../../src/shared/crypto/webpush.ts';
 
 /** RFC 8291 Appendix A. */
@@ -95,6 +96,14 @@ describe('Web Push encryption (RFC 8291, aes128gcm)', () => {
     const b = await encryptPush(ua.target, new Uint8Array([1, 2, 3]));
     assert.notDeepEqual(a.subarray(0, 16), b.subarray(0, 16));
     assert.notDeepEqual(a.subarray(21, 86), b.subarray(21, 86));
+  });
+
+  it('keys prepared ahead encrypt one message, which opens; a second use is refused', async () => {
+    const ua = userAgent();
+    const prepared = await preparePush(ua.target);
+    const body = await prepared.encrypt(new TextEncoder().encode('prepared ahead'));
+    assert.equal(openWithHttpEce(body, ua), 'prepared ahead');
+    await assert.rejects(prepared.encrypt(new Uint8Array([1])), (e: unknown) => e instanceof CryptoError);
   });
 
   it('the largest plaintext fills a 4096-byte body exactly and still opens; one byte more is refused', async () => {
