@@ -8,7 +8,8 @@
  *     replaces it; its Answer opens the live view and the door hears the answer;
  *   - the camera's tab is killed: "camera offline" arrives after the set time and not before;
  *     the camera comes back: "back online" follows;
- *   - a viewer whose `watch` was revoked gets no push, checked at the mock service.
+ *   - a viewer whose `watch` was revoked gets no push, checked at the mock service; a rotated
+ *     subscription reaches the camera without a manual step.
  * What is substituted, and why: see `support/push.ts`.
  */
 import type { Page } from '@playwright/test';
@@ -19,6 +20,7 @@ import {
   clickNotification,
   deliverPush,
   enablePush,
+  relayVapidKey,
   notifications,
   serviceWorkerOf,
 } from './support/push.ts';
@@ -160,7 +162,7 @@ test('the camera’s tab is killed: “camera offline” arrives after the set t
     .toEqual(['offline', 'online']);
 });
 
-test('a viewer whose watch was revoked gets no push; the one still allowed does', async ({
+test('a viewer whose watch was revoked gets no push; the one still allowed does, and its rotated subscription reaches the camera by itself', async ({
   relay,
   devices,
   mock,
@@ -181,4 +183,29 @@ test('a viewer whose watch was revoked gets no push; the one still allowed does'
   expect(await mock.messages(subB.clientHash)).toEqual([]);
   // The viewer hears that the camera no longer pushes to it.
   await expect(second.page.locator('[data-testid="push-camera"]')).toHaveAttribute('data-state', 'denied');
+
+  // The browser rotates the first viewer's subscription (`pushsubscriptionchange`: the service
+  // worker tells open windows). The app sends the new one to the camera without a manual step.
+  await viewer.page.getByTestId('ring-alert').getByTestId('decline').click();
+  await expect(camera.page.getByTestId('door-status')).toHaveAttribute('data-state', 'no-answer');
+  const rotated = await mock.subscribe(relayVapidKey(relay));
+  await viewer.page.evaluate(
+    (json) => localStorage.setItem('doorpeer:push-test-subscription', json),
+    JSON.stringify({ endpoint: rotated.endpoint, keys: rotated.keys }),
+  );
+  const sw = await serviceWorkerOf(viewer, relay);
+  await sw.evaluate(async () => {
+    const clients = (
+      self as unknown as { clients: { matchAll(o: object): Promise<{ postMessage(m: unknown): void }[]> } }
+    ).clients;
+    for (const w of await clients.matchAll({ type: 'window', includeUncontrolled: true }))
+      w.postMessage({ doorpeer: 'push-rotated' });
+  });
+  await expect(viewer.page.getByTestId('push-camera')).toHaveAttribute('data-state', 'on');
+  await camera.page.locator('[data-testid="ring-button"]:not([disabled])').click();
+  await expect
+    .poll(async () => (await payloads(mock, rotated.clientHash)).map((p) => p.kind))
+    .toEqual(['ring']);
+  expect((await payloads(mock, subA.clientHash)).length).toBe(1);
+  expect(await mock.messages(subB.clientHash)).toEqual([]);
 });
