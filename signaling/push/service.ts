@@ -93,7 +93,8 @@ export class PushService {
   readonly #gate = new RetryAfterGate();
   readonly #inFlight = new Map<string, number>();
   readonly #timer: NodeJS.Timeout;
-  #sweeping = false;
+  #chain: Promise<void> = Promise.resolve();
+  #queued = 0;
   #closed = false;
 
   constructor(
@@ -101,7 +102,8 @@ export class PushService {
     private readonly deps: PushServiceDeps,
   ) {
     this.#limiter = new PushLimiter(opts.rate, opts.burst);
-    this.#timer = setInterval(() => void this.sweep(), opts.sweepMs);
+    // The timer never piles sweeps up behind a slow one (Redis down, a push service timing out).
+    this.#timer = setInterval(() => this.#queued === 0 && void this.sweep(), opts.sweepMs);
     this.#timer.unref();
   }
 
@@ -141,16 +143,28 @@ export class PushService {
     if (await this.deps.store.has(deviceId)) await this.deps.store.goneSince(deviceId, this.deps.now());
   }
 
-  /** Send the held pushes of cameras gone for long enough. One sweep at a time. */
-  async sweep(): Promise<void> {
-    if (this.#sweeping || this.#closed) return;
-    this.#sweeping = true;
+  /**
+   * Send the held pushes of cameras gone for long enough. Sweeps run one at a time, in order:
+   * a call made while one runs waits for it and then sweeps again (so a caller that awaits it
+   * has seen a whole sweep that started after the call).
+   */
+  sweep(): Promise<void> {
+    if (this.#closed) return Promise.resolve();
+    this.#queued++;
+    this.#chain = this.#chain
+      .then(() => this.#sweepAll())
+      .finally(() => {
+        this.#queued--;
+      });
+    return this.#chain;
+  }
+
+  async #sweepAll(): Promise<void> {
+    if (this.#closed) return;
     try {
       for (const camera of await this.deps.store.cameras()) await this.#sweepCamera(camera);
     } catch (err) {
       this.deps.log.warn(`push: checking held pushes failed: ${(err as Error).message}`);
-    } finally {
-      this.#sweeping = false;
     }
   }
 
