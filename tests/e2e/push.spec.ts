@@ -110,17 +110,21 @@ test('the viewer’s page is closed: a ring reaches its service worker as an enc
   expect(await notifications(sw)).toEqual([]);
 
   // While an app window is visible, a push shows no second notification (the app shows the event).
-  const seen = app.evaluate(
-    () =>
-      new Promise<string>((resolve) =>
-        navigator.serviceWorker.addEventListener('message', (e: MessageEvent) => {
-          const d = e.data as { doorpeer?: string; kind?: string };
-          if (d.doorpeer === 'push-shown-in-app') resolve(d.kind ?? '');
-        }),
-      ),
-  );
+  // The listener is in place before the push goes out (the page and the worker are separate targets).
+  await app.evaluate(() => {
+    const w = window as unknown as { __shownInApp: string[] };
+    w.__shownInApp = [];
+    navigator.serviceWorker.addEventListener('message', (e: MessageEvent) => {
+      const d = e.data as { doorpeer?: string; kind?: string };
+      if (d.doorpeer === 'push-shown-in-app') w.__shownInApp.push(d.kind ?? '');
+    });
+  });
   await deliverPush(viewer, relay, plaintext);
-  expect(await seen).toBe('ring');
+  await expect
+    .poll(() => app.evaluate(() => (window as unknown as { __shownInApp: string[] }).__shownInApp), {
+      message: 'the service worker told the visible window instead of notifying',
+    })
+    .toEqual(['ring']);
   expect(await notifications(sw)).toEqual([]);
 });
 
