@@ -13,7 +13,11 @@ import { prepareDetectionAssets } from './scripts/prepare-models.ts';
 const THEME_COLOR = '#14213d';
 
 const pwa = VitePWA({
-  strategies: 'generateSW',
+  // Our own service worker (src/sw/sw.ts: precache, offline shell, Web Push, notification
+  // clicks), with the precache list injected by the build.
+  strategies: 'injectManifest',
+  srcDir: 'src/sw',
+  filename: 'sw.ts',
   registerType: 'autoUpdate',
   // The app registers the worker itself (`src/app/sw-register.ts`, `virtual:pwa-register`).
   injectRegister: false,
@@ -39,33 +43,13 @@ const pwa = VitePWA({
       { src: '/icons/icon-maskable-512.png', sizes: '512x512', type: 'image/png', purpose: 'maskable' },
     ],
   },
-  workbox: {
+  injectManifest: {
     // App shell only. The detection models and WASM (`/detection/`, about 32 MB) are not
     // precached: every viewer would download them for nothing. A camera caches them when it
-    // first loads them (runtime caching below), so a camera that ran once detects offline too.
-    // (The plugin adds manifest.webmanifest itself.)
+    // first loads them (runtime caching in src/sw/sw.ts), so a camera that ran once detects
+    // offline too. (The plugin adds manifest.webmanifest itself.)
     globPatterns: ['**/*.{js,css,html,svg,png,txt}'],
     globIgnores: ['detection/**'],
-    navigateFallback: 'index.html',
-    // `/ws` is the relay's WebSocket endpoint: an HTTP navigation there must reach the relay,
-    // never the cached shell. (WebSocket traffic itself never passes through a service worker.)
-    navigateFallbackDenylist: [/^\/ws(?:[/?#]|$)/],
-    // `injectRegister: false` switches off the plugin's autoUpdate defaults; set them here so a
-    // new version takes over open tabs at once instead of waiting for every tab to close.
-    skipWaiting: true,
-    clientsClaim: true,
-    cleanupOutdatedCaches: true,
-    // The doorbell notification's Answer / Decline buttons (public/ring-actions-sw.js).
-    importScripts: ['ring-actions-sw.js'],
-    // Media and signaling are live and never cached. Detection assets are: their names carry no
-    // hash, so serve the cached copy and refresh it in the background.
-    runtimeCaching: [
-      {
-        urlPattern: ({ url, sameOrigin }) => sameOrigin && url.pathname.startsWith('/detection/'),
-        handler: 'StaleWhileRevalidate',
-        options: { cacheName: 'doorpeer-detection' },
-      },
-    ],
   },
 });
 

@@ -15,6 +15,7 @@ import { alertLatency } from './detection/alert-latency.ts';
 import { doorbell } from './doorbell/index.ts';
 import { clips } from './clips/index.ts';
 import { soak } from './soak/index.ts';
+import { push } from './push/index.ts';
 
 const BENCHMARKS: readonly Benchmark[] = [
   ttff,
@@ -24,6 +25,7 @@ const BENCHMARKS: readonly Benchmark[] = [
   doorbell,
   soak,
   clips,
+  push,
 ];
 
 function log(message: string): void {

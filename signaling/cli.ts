@@ -12,7 +12,10 @@ import { fileURLToPath } from 'node:url';
 import { ConfigError, parseConfig, USAGE, type Config } from './config.ts';
 import { httpsBanner, lanIPv4Addresses } from './lan.ts';
 import { DEFAULT_DIST_DIR, startServer } from './server.ts';
-import { describeTls, resolveTls, TlsError, type TlsMaterial } from './tls.ts';
+import { defaultStateDir, describeTls, resolveTls, TlsError, type TlsMaterial } from './tls.ts';
+import type { PushSettings } from './config.ts';
+import { PUSH_DEFAULTS, type PushOptions } from './push/service.ts';
+import { checkVapidPair, DEFAULT_VAPID_SUBJECT, loadOrCreateVapidKeys, VapidError } from './push/vapid.ts';
 
 const PROJECT_ROOT = fileURLToPath(new URL('../', import.meta.url));
 const EXIT_BAD_CONFIG = 2;
@@ -30,7 +33,7 @@ async function main(): Promise<void> {
     process.stdout.write(USAGE);
     return;
   }
-  const { help: _help, https, ...serverOpts } = config;
+  const { help: _help, https, pushSettings, ...serverOpts } = config;
   const host = serverOpts.host ?? 'localhost';
   const lanIps = lanIPv4Addresses(networkInterfaces());
 
@@ -47,6 +50,15 @@ async function main(): Promise<void> {
     process.stderr.write(`doorpeer: ${describeTls(tls, new Date())}\n`);
   }
 
+  let push: PushOptions | null;
+  try {
+    push = resolvePush(pushSettings);
+  } catch (err) {
+    if (!(err instanceof VapidError)) throw err;
+    process.stderr.write(`doorpeer: ${err.message}\n`);
+    process.exit(EXIT_BAD_CONFIG);
+  }
+
   const distDir = serverOpts.distDir === undefined ? DEFAULT_DIST_DIR : resolve(serverOpts.distDir);
   if (!existsSync(join(distDir, 'index.html'))) {
     if (serverOpts.distDir !== undefined) {
@@ -61,6 +73,7 @@ async function main(): Promise<void> {
 
   const server = await startServer({
     ...serverOpts,
+    push,
     distDir,
     ...(tls && { tls: { cert: tls.cert, key: tls.key } }),
   });
@@ -87,6 +100,35 @@ async function main(): Promise<void> {
   };
   process.on('SIGTERM', stop);
   process.on('SIGINT', stop);
+}
+
+/** Web Push options from the settings: the operator's VAPID key, or the one kept in the state directory. */
+function resolvePush(settings: PushSettings): PushOptions | null {
+  if (!settings.enabled) {
+    process.stderr.write('doorpeer: Web Push is off (--no-push): no push service is ever contacted\n');
+    return null;
+  }
+  const subject = settings.vapidSubject ?? DEFAULT_VAPID_SUBJECT;
+  let vapid;
+  if (settings.vapidPublicKey !== undefined && settings.vapidPrivateKey !== undefined) {
+    checkVapidPair(settings.vapidPublicKey, settings.vapidPrivateKey);
+    vapid = { publicKey: settings.vapidPublicKey, privateKey: settings.vapidPrivateKey, subject };
+    process.stderr.write('doorpeer: Web Push with the VAPID key given by the operator\n');
+  } else {
+    const stored = loadOrCreateVapidKeys(
+      settings.stateDir ?? defaultStateDir(process.env, homedir()),
+      subject,
+    );
+    vapid = stored.keys;
+    const how = stored.source === 'generated' ? 'made a new VAPID key and stored it in' : 'VAPID key from';
+    process.stderr.write(`doorpeer: Web Push on: ${how} ${stored.file}\n`);
+  }
+  return {
+    ...PUSH_DEFAULTS,
+    vapid,
+    allowOrigins: settings.allowOrigins,
+    ...(settings.minOfflineMs !== undefined ? { minOfflineMs: settings.minOfflineMs } : {}),
+  };
 }
 
 /** Where other devices on the network can reach this server, or how to make them able to. */

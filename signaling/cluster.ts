@@ -62,7 +62,8 @@ const PRESENCE_TTL_S = 60;
 const START_TIMEOUT_MS = 5_000;
 const TOMB = 'tomb';
 
-const devKey = (id: string): string => `doorpeer:dev:${id}`;
+/** Presence record of a device: which relay process it is connected to (also read by `push/held-redis.ts`). */
+export const devKey = (id: string): string => `doorpeer:dev:${id}`;
 const handleKey = (h: string): string => `doorpeer:handle:${h}`;
 const channelOf = (relayId: string): string => `doorpeer:relay:${relayId}`;
 

@@ -24,8 +24,27 @@ export class ConfigError extends Error {
   }
 }
 
+/**
+ * Web Push settings from flags and environment (issue 13); `cli.ts` turns them into
+ * `ServerOptions.push`, reading or making the VAPID key in the state directory.
+ */
+export interface PushSettings {
+  /** `--no-push` / `DOORPEER_PUSH=0` turns push off entirely. */
+  enabled: boolean;
+  /** Both or neither: the operator's own VAPID key pair. */
+  vapidPublicKey?: string;
+  vapidPrivateKey?: string;
+  vapidSubject?: string;
+  /** Where a VAPID key made at first start is kept (`--state-dir`). */
+  stateDir?: string;
+  /** Origins added to the push service allowlist (tests, self-hosted push services). */
+  allowOrigins: string[];
+  /** The shortest "camera offline" delay a camera may ask for. */
+  minOfflineMs?: number;
+}
+
 /** `https` set means serve HTTPS; `cli.ts` turns it into `ServerOptions.tls` (reading or making a certificate). */
-export type Config = ServerOptions & { help: boolean; https?: HttpsSettings };
+export type Config = ServerOptions & { help: boolean; https?: HttpsSettings; pushSettings: PushSettings };
 
 export const USAGE = `Usage: npm start -- [flags]
 
@@ -57,6 +76,16 @@ export const USAGE = `Usage: npm start -- [flags]
   --auth-timeout-ms N      time a new connection has to authenticate (default 10000)
   --pair-ttl-ms N          lifetime of a pairing code (default 300000)
   --knocks-per-minute N    pairing attempts per IP per minute (default 10)
+  --no-push                turn Web Push off entirely: no push service is ever contacted (env DOORPEER_PUSH=0)
+  --vapid-public-key KEY   the relay's VAPID public key, base64url (env DOORPEER_VAPID_PUBLIC_KEY; default:
+                           made at first start and kept in --state-dir as vapid.json, mode 0600)
+  --vapid-private-key KEY  its private key, base64url (env DOORPEER_VAPID_PRIVATE_KEY, preferred)
+  --vapid-subject URL      mailto: or https: contact in the VAPID token (env DOORPEER_VAPID_SUBJECT)
+  --push-allow-origins L   comma-separated origins added to the push service allowlist, e.g. a
+                           self-hosted push service or a test server; http: and loopback allowed
+                           here only (env DOORPEER_PUSH_ALLOW_ORIGINS)
+  --push-min-offline-ms N  shortest "camera offline" delay a camera may set (env
+                           DOORPEER_PUSH_MIN_OFFLINE_MS; default 60000)
   --help                   show this text
 `;
 
@@ -97,6 +126,11 @@ const OTHER_FLAGS = [
   'cert',
   'key',
   'state-dir',
+  'vapid-public-key',
+  'vapid-private-key',
+  'vapid-subject',
+  'push-allow-origins',
+  'push-min-offline-ms',
 ] as const;
 type OtherFlag = (typeof OTHER_FLAGS)[number];
 
@@ -108,7 +142,7 @@ export function parseConfig(
   env: Readonly<Record<string, string | undefined>>,
 ): Config {
   const flags = readFlags(argv);
-  const config: Config = { help: flags.has('help') };
+  const config: Config = { help: flags.has('help'), pushSettings: parsePush(flags, env) };
 
   const port = flags.get('port') ?? envValue(env, 'PORT');
   const portLabel = flags.has('port') ? '--port' : '--port (from env PORT)';
@@ -128,7 +162,7 @@ export function parseConfig(
   if (ice !== undefined) config.iceServers = parseIceServers(ice);
 
   const origins = flags.get('allowed-origins');
-  if (origins !== undefined) config.allowedOrigins = parseOrigins(origins);
+  if (origins !== undefined) config.allowedOrigins = parseOrigins(origins, '--allowed-origins');
 
   const turn = parseTurn(flags, env);
   if (turn !== null) config.turn = turn;
@@ -178,6 +212,10 @@ function readFlags(argv: readonly string[]): Map<string, string> {
     }
     if (arg === '--https') {
       out.set('https', '1');
+      continue;
+    }
+    if (arg === '--no-push') {
+      out.set('no-push', '1');
       continue;
     }
     const m = /^--([a-z-]+)(?:=(.*))?$/s.exec(arg);
@@ -286,6 +324,62 @@ function parseHttps(
   return out;
 }
 
+/** Push is on unless turned off; the VAPID key comes from the operator (both halves) or the state directory. */
+function parsePush(
+  flags: Map<string, string>,
+  env: Readonly<Record<string, string | undefined>>,
+): PushSettings {
+  const envPush = envValue(env, 'DOORPEER_PUSH');
+  if (envPush !== undefined && !/^(1|0|true|false|yes|no|on|off)$/i.test(envPush))
+    throw bad('--no-push', `DOORPEER_PUSH: expected 1 or 0, got "${envPush}"`);
+  const enabled = !flags.has('no-push') && !/^(0|false|no|off)$/i.test(envPush ?? '');
+  const out: PushSettings = { enabled, allowOrigins: [] };
+  const pub = flags.get('vapid-public-key') ?? envValue(env, 'DOORPEER_VAPID_PUBLIC_KEY');
+  const priv = flags.get('vapid-private-key') ?? envValue(env, 'DOORPEER_VAPID_PRIVATE_KEY');
+  if ((pub === undefined) !== (priv === undefined)) {
+    throw pub === undefined
+      ? bad(
+          '--vapid-public-key',
+          '--vapid-private-key needs --vapid-public-key (or DOORPEER_VAPID_PUBLIC_KEY)',
+        )
+      : bad(
+          '--vapid-private-key',
+          '--vapid-public-key needs --vapid-private-key (or DOORPEER_VAPID_PRIVATE_KEY)',
+        );
+  }
+  if (pub !== undefined && priv !== undefined) {
+    if (!/^B[A-Za-z0-9_-]{86}$/.test(pub))
+      throw bad(
+        '--vapid-public-key',
+        '--vapid-public-key: expected 87 base64url characters (a P-256 public key)',
+      );
+    if (!/^[A-Za-z0-9_-]{43}$/.test(priv))
+      throw bad(
+        '--vapid-private-key',
+        '--vapid-private-key: expected 43 base64url characters (a P-256 private key)',
+      );
+    out.vapidPublicKey = pub;
+    out.vapidPrivateKey = priv;
+  }
+  const subject = flags.get('vapid-subject') ?? envValue(env, 'DOORPEER_VAPID_SUBJECT');
+  if (subject !== undefined) {
+    if (!/^(mailto:\S+@\S+|https:\/\/\S+)$/.test(subject))
+      throw bad(
+        '--vapid-subject',
+        `--vapid-subject: expected a mailto: address or an https: URL, got "${subject}"`,
+      );
+    out.vapidSubject = subject;
+  }
+  const stateDir = flags.get('state-dir') ?? envValue(env, 'DOORPEER_STATE_DIR');
+  if (stateDir !== undefined) out.stateDir = stateDir;
+  const origins = flags.get('push-allow-origins') ?? envValue(env, 'DOORPEER_PUSH_ALLOW_ORIGINS');
+  if (origins !== undefined) out.allowOrigins = parseOrigins(origins, '--push-allow-origins');
+  const minOffline = flags.get('push-min-offline-ms') ?? envValue(env, 'DOORPEER_PUSH_MIN_OFFLINE_MS');
+  if (minOffline !== undefined)
+    out.minOfflineMs = parseInteger('--push-min-offline-ms', minOffline, 0, 24 * 3_600_000);
+  return out;
+}
+
 const IceServerList = z.array(IceServer);
 
 function parseIceServers(raw: string): IceServer[] {
@@ -317,7 +411,7 @@ function parseIceServers(raw: string): IceServer[] {
   return r.data;
 }
 
-function parseOrigins(raw: string): string[] {
+function parseOrigins(raw: string, flag: string): string[] {
   const out: string[] = [];
   for (const part of raw.split(',')) {
     const value = part.trim();
@@ -325,10 +419,7 @@ function parseOrigins(raw: string): string[] {
     const origin = normalizeOrigin(value);
     // An origin is scheme://host[:port]; anything with a path is probably a mistake worth reporting.
     if (origin === null || !isBareOrigin(value)) {
-      throw bad(
-        '--allowed-origins',
-        `--allowed-origins: "${value}" is not an origin like https://cam.example.org`,
-      );
+      throw bad(flag, `${flag}: "${value}" is not an origin like https://cam.example.org`);
     }
     out.push(origin);
   }

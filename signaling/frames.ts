@@ -18,6 +18,7 @@ import type { SlidingWindow } from './limits.ts';
 import type { PairingHandles } from './pairing-handles.ts';
 import type { RelayOptions } from './relay-options.ts';
 import type { RelayCounters } from './stats.ts';
+import type { PushService } from './push/service.ts';
 import { turnIceServers } from './turn.ts';
 
 export interface RelayContext {
@@ -28,6 +29,8 @@ export interface RelayContext {
   readonly counters: RelayCounters;
   /** Other relay processes through Redis; null when this relay is alone. */
   readonly cluster: Cluster | null;
+  /** Web Push (issue 13); null when the operator turned it off. */
+  readonly push: PushService | null;
   /** Called once a connection has proved its key. */
   onAuthenticated(conn: Connection): void;
 }
@@ -112,7 +115,10 @@ async function handleHello(
   // Only now, after the signed challenge, does a device get a TURN credential: it names this device and
   // expires, and a reconnect (which every long-lived device does sooner or later) brings a fresh one.
   const policy = ctx.opts.iceTransportPolicy === 'relay' ? { iceTransportPolicy: 'relay' as const } : {};
-  conn.send({ t: 'welcome', deviceId, iceServers: iceServersFor(ctx, deviceId), ...policy });
+  const vapid = ctx.push ? { vapidPublicKey: ctx.push.vapidPublicKey } : {};
+  conn.send({ t: 'welcome', deviceId, iceServers: iceServersFor(ctx, deviceId), ...policy, ...vapid });
+  // After welcome, so that a camera that is back hears what went out while it was away as a device that is online.
+  if (ctx.push) void ctx.push.deviceOnline(deviceId, conn).catch(() => undefined);
 }
 
 /** The operator's ICE servers plus, when TURN is configured, a fresh credential for this device. */
@@ -149,6 +155,16 @@ function handleAuthenticated(
       return;
     case 'pair-knock':
       return pairKnock(ctx, conn, self, frame, now);
+    case 'push-send':
+    case 'push-hold':
+    case 'push-release':
+      if (ctx.push) ctx.push.handle(conn, self, frame);
+      else if (frame.t !== 'push-release') {
+        const ref = frame.t === 'push-send' && frame.ref !== undefined ? { ref: frame.ref } : {};
+        const key = frame.t === 'push-hold' ? { key: frame.key } : {};
+        conn.send({ t: 'push-result', status: 'disabled', ...ref, ...key });
+      }
+      return;
     default:
       assertNever(frame);
   }

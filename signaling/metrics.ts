@@ -4,6 +4,7 @@
  * never a device ID, address or payload: the snapshot holds none, and the
  * only label is a reject reason, a fixed string from the relay's own code.
  */
+import { PUSH_FAILURE_REASONS } from '../src/shared/push-protocol.ts';
 import type { RelayStatsSnapshot } from './stats.ts';
 
 export const METRICS_CONTENT_TYPE = 'text/plain; version=0.0.4; charset=utf-8';
@@ -122,6 +123,37 @@ export function renderMetrics(stats: RelayStatsSnapshot, proc: ProcessFigures): 
       'counter',
       'Messages received from other relays.',
       stats.cluster.received,
+    );
+  }
+
+  if (stats.push) {
+    const push = stats.push;
+    one(
+      'doorpeer_pushes_sent_total',
+      'counter',
+      'Pushes a push service accepted (held ones included).',
+      push.sent,
+    );
+    one(
+      'doorpeer_pushes_offline_sent_total',
+      'counter',
+      'Held "camera offline" pushes sent after a camera stayed away.',
+      push.offlineSent,
+    );
+    const pushReasons = new Set<string>([...PUSH_FAILURE_REASONS, ...Object.keys(push.failures)]);
+    metric(
+      'doorpeer_push_failures_total',
+      'counter',
+      'Pushes refused by the relay or not accepted by the push service, by reason.',
+      [...pushReasons]
+        .sort()
+        .map((reason) => [`{reason="${escapeLabel(reason)}"}`, push.failures[reason] ?? 0]),
+    );
+    one(
+      'doorpeer_push_subscriptions_dropped_total',
+      'counter',
+      'Push subscriptions the push service said are gone (404/410); the camera drops them.',
+      push.dropped,
     );
   }
 

@@ -5,6 +5,7 @@
 import type { IceServer } from '../src/shared/protocol.ts';
 import { consoleLogger, type Logger } from './log.ts';
 import type { TurnConfig } from './turn.ts';
+import type { PushOptions } from './push/service.ts';
 
 export interface RelayOptions {
   /** Handed to devices in `welcome`. Empty by default: never a third party's STUN server. */
@@ -37,6 +38,8 @@ export interface RelayOptions {
   redisUrl: string | null;
   /** This process's name in Redis; null = made up at start (host, pid, random). */
   relayId: string | null;
+  /** Web Push (issue 13): the VAPID key and limits; null = push is off (`--no-push`). */
+  push: PushOptions | null;
 }
 
 export const RELAY_DEFAULTS: RelayOptions = {
@@ -58,6 +61,7 @@ export const RELAY_DEFAULTS: RelayOptions = {
   log: consoleLogger,
   redisUrl: null,
   relayId: null,
+  push: null,
 };
 
 export function resolveRelayOptions(partial: Partial<RelayOptions> = {}): RelayOptions {

@@ -20,6 +20,9 @@ import { isOriginAllowed } from './origin.ts';
 import { PairingHandles } from './pairing-handles.ts';
 import { resolveRelayOptions, type RelayOptions } from './relay-options.ts';
 import { RelayCounters, type RelayStatsSnapshot } from './stats.ts';
+import { MemoryHeldStore } from './push/held-store.ts';
+import { RedisHeldStore } from './push/held-redis.ts';
+import { PushService } from './push/service.ts';
 
 /** Lifecycle events, for tests and metrics: they carry no device IDs. */
 export interface RelayEvents {
@@ -37,6 +40,8 @@ export interface Relay {
   readonly events: EventEmitter<RelayEvents>;
   /** Close every socket with 1001 and resolve once they are all gone. */
   close(reason?: string): Promise<void>;
+  /** The Web Push service (issue 13), null when push is off; exposed for tests and benchmarks. */
+  readonly push: PushService | null;
 }
 
 /** After asking sockets to close, how long to wait for their close handshake before cutting them. */
@@ -66,10 +71,12 @@ export function createRelay(options: Partial<RelayOptions> = {}): Relay {
   const devices = new Map<string, Connection>();
   const pairing = new PairingHandles<Connection>({ ttlMs: opts.pairTtlMs });
   const cluster = joinCluster(opts, devices, pairing, counters);
+  const push = createPush(opts, devices);
 
   const ctx: RelayContext = {
     opts,
     cluster,
+    push,
     devices,
     pairing,
     knocks: new SlidingWindow<string>(opts.knocksPerMinute, 60_000),
@@ -198,6 +205,7 @@ export function createRelay(options: Partial<RelayOptions> = {}): Relay {
     if (id !== undefined && ctx.devices.get(id) === conn) {
       ctx.devices.delete(id);
       void cluster?.deviceOffline(id);
+      void push?.deviceOffline(id).catch(() => undefined);
     }
     events.emit('closed', code);
   }
@@ -299,6 +307,7 @@ export function createRelay(options: Partial<RelayOptions> = {}): Relay {
     wss.close();
     // After the sockets, so their presence records are withdrawn before the Redis connection goes.
     await cluster?.close();
+    await push?.close();
   }
 
   function stats(): RelayStatsSnapshot {
@@ -314,14 +323,33 @@ export function createRelay(options: Partial<RelayOptions> = {}): Relay {
       turnCredentialsIssued: counters.turnCredentialsIssued,
       rejects: { ...counters.rejects },
       cluster: cluster?.stats() ?? null,
+      push: push?.stats() ?? null,
     };
   }
 
   const start = async (): Promise<void> => cluster?.start();
-  return { handleUpgrade, stats, start, events, close };
+  return { handleUpgrade, stats, start, events, close, push };
 }
 
 function ignore(): void {}
+
+/** The push service with its held-push store: in memory, or in Redis shared with the other relay processes. */
+function createPush(opts: RelayOptions, devices: Map<string, Connection>): PushService | null {
+  if (!opts.push) return null;
+  const max = opts.push.maxHeldPerCamera;
+  const redis = opts.redisUrl === null ? null : new RedisHeldStore(opts.redisUrl, max, opts.log);
+  const store = redis ?? new MemoryHeldStore(max);
+  return new PushService(opts.push, {
+    store,
+    log: opts.log,
+    now: opts.now,
+    connectionOf: (id) => devices.get(id),
+    async isOnline(id) {
+      if (devices.get(id)?.isOpen) return true;
+      return redis ? redis.online(id) : false;
+    },
+  });
+}
 
 /**
  * The peer address that per-IP limits count under. Read at upgrade time and again when the socket

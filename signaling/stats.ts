@@ -3,6 +3,7 @@
  * say who talked to whom.
  */
 import type { ClusterStats } from './cluster.ts';
+import type { PushStats } from './push/service.ts';
 
 export interface RelayStatsSnapshot {
   /** Sockets open now (authenticated or not). */
@@ -22,6 +23,8 @@ export interface RelayStatsSnapshot {
   rejects: Record<string, number>;
   /** Redis link of a relay started with a Redis URL (`cluster.ts`); null when the relay runs alone. */
   cluster: ClusterStats | null;
+  /** Web Push counts (issue 13); null when push is off. Counts only: no endpoint, no content. */
+  push?: PushStats | null;
 }
 
 export class RelayCounters {

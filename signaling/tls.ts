@@ -230,7 +230,8 @@ function readText(path: string, code: TlsErrorCode, flag: string): string {
   }
 }
 
-function writeAtomically(path: string, text: string, mode: number): void {
+/** Writes `text` to a temporary file with `mode`, then renames it over `path`: the file lands whole or not at all. */
+export function writeAtomically(path: string, text: string, mode: number): void {
   const tmp = `${path}.${process.pid}.tmp`;
   writeFileSync(tmp, text, { mode });
   // `mode` is masked by the umask on creation; set it exactly.

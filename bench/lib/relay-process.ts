@@ -5,7 +5,8 @@
  * runs exactly as `npm start` runs it and its CPU is not the harness's.
  */
 import { spawn } from 'node:child_process';
-import { access } from 'node:fs/promises';
+import { access, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { BenchError } from './errors.ts';
 import type { Cleanup } from './cleanup.ts';
@@ -15,7 +16,12 @@ const READY_LINE = /Doorpeer listening on (http:\/\/\S+)/;
 const START_TIMEOUT_MS = 20_000;
 const STOP_GRACE_MS = 3_000;
 
-export async function startRelay(cleanup: Cleanup, signal: AbortSignal): Promise<{ url: string }> {
+export async function startRelay(
+  cleanup: Cleanup,
+  signal: AbortSignal,
+  /** More flags for this relay (the push benchmark adds its mock push service to the allowlist). */
+  extraArgs: readonly string[] = [],
+): Promise<{ url: string; stateDir: string }> {
   const cli = path.join(REPO_ROOT, 'signaling', 'cli.ts');
   // BENCH_DIST benchmarks another build of the app (say, one made from another branch) against the same baselines.
   const dist = path.resolve(REPO_ROOT, process.env['BENCH_DIST'] ?? 'dist');
@@ -29,9 +35,25 @@ export async function startRelay(cleanup: Cleanup, signal: AbortSignal): Promise
     );
   }
 
+  // Its VAPID key goes to a temporary state directory, not the home directory of whoever runs the benchmark.
+  const stateDir = await mkdtemp(path.join(tmpdir(), 'doorpeer-bench-state-'));
+  cleanup.add('relay state dir', () => rm(stateDir, { recursive: true, force: true }));
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', cli, '--port', '0', '--host', '127.0.0.1', '--dist', dist],
+    [
+      '--import',
+      'tsx',
+      cli,
+      '--port',
+      '0',
+      '--host',
+      '127.0.0.1',
+      '--dist',
+      dist,
+      '--state-dir',
+      stateDir,
+      ...extraArgs,
+    ],
     { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
@@ -61,7 +83,7 @@ export async function startRelay(cleanup: Cleanup, signal: AbortSignal): Promise
       const match = READY_LINE.exec(output);
       if (match?.[1]) {
         clearTimeout(timer);
-        resolve({ url: match[1].replace(/\/$/, '') });
+        resolve({ url: match[1].replace(/\/$/, ''), stateDir });
       }
     };
     child.stdout.on('data', onData);

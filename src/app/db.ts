@@ -16,6 +16,7 @@ import type { ClipSettings } from './history/clip-plan.ts';
 import type { RetentionPolicy } from './history/retention.ts';
 import type { PinHash } from './door-lock/pin-hash.ts';
 import type { PinGuard } from './door-lock/machine.ts';
+import type { PushEvents, PushLang, PushSubscriptionWire } from '../shared/push-messages.ts';
 
 export type Role = 'camera' | 'viewer';
 
@@ -83,6 +84,31 @@ export interface Settings {
   clipSettings: ClipSettings;
   /** Viewer: how long and how much clip history is kept (issue 7). */
   retention: RetentionPolicy;
+  /** Viewer: Web Push while the app is closed (issue 13). */
+  push: ViewerPushSettings;
+  /** Viewer: a push subscription the browser rotated while no window was open (written by the service worker). */
+  pushRotated: PushSubscriptionWire & { at: number };
+  /** Camera: each viewer's push subscription, by viewer device ID (issue 13). */
+  pushSubscriptions: Record<string, CameraPushSubscription>;
+}
+
+/** Viewer: whether push is on, this browser's subscription, and what each camera was told (issue 13). */
+export interface ViewerPushSettings {
+  enabled: boolean;
+  sub: PushSubscriptionWire | null;
+  /** Per camera device ID: which events push besides rings. */
+  events: Record<string, PushEvents>;
+  /** Per camera device ID: the endpoint that camera confirmed (`push-ack` on). */
+  acked: Record<string, string>;
+  /** The offer after pairing was shown (it is shown once). */
+  offered: boolean;
+}
+
+/** Camera: one viewer's push subscription, as that viewer sent it (sealed). */
+export interface CameraPushSubscription extends PushSubscriptionWire {
+  events: PushEvents;
+  lang: PushLang;
+  since: number;
 }
 
 /** Camera: the door station's lock as stored; whether it is unlocked now is never stored. */

@@ -126,6 +126,26 @@ export const APP_ERRORS = {
     action:
       'This browser records clips in a format that cannot be cut short. On an owner device, lower "Longest clip" in this camera’s clip settings.',
   },
+  'push-failed': {
+    title: 'Notifications for when the app is closed could not be turned on',
+    action:
+      'This browser could not subscribe with its push service. Check that this device is online, then try again. Rings and alerts still show while Doorpeer is open.',
+  },
+  'push-denied': {
+    title: 'Notifications are blocked for this site',
+    action:
+      'Allow notifications for this site in the browser’s site settings (the icon in the address bar), then turn this switch on again.',
+  },
+  'push-unsupported': {
+    title: 'This browser cannot get notifications while Doorpeer is closed',
+    action:
+      'On an iPhone or iPad, add Doorpeer to the home screen (Share, then Add to Home Screen; iOS 16.4 or later) and open it from there. Elsewhere, use a current Chrome, Edge, Firefox or Safari. Rings and alerts still show while Doorpeer is open.',
+  },
+  'push-relay-off': {
+    title: 'Your relay has push notifications turned off',
+    action:
+      'Rings and alerts show while Doorpeer is open. Whoever runs the relay can turn push on by starting it without --no-push (or DOORPEER_PUSH=0).',
+  },
   'storage-failed': {
     title: 'This browser cannot store Doorpeer’s keys',
     action: 'Leave private browsing mode or free some storage, then reload.',

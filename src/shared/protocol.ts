@@ -11,6 +11,7 @@
  * on every delivery, so a device cannot claim another's ID.
  */
 import { z } from 'zod';
+import { PushClientFrames, PushRelayFrames, VAPID_PUBLIC_KEY_PATTERN } from './push-protocol.ts';
 
 export const PROTOCOL_VERSION = 1;
 
@@ -84,6 +85,8 @@ export const ClientFrame = z.discriminatedUnion('t', [
   PairOpenFrame,
   PairCloseFrame,
   PairKnockFrame,
+  /** Web Push through the relay (`push-protocol.ts`). */
+  ...PushClientFrames,
 ]);
 export type ClientFrame = z.infer<typeof ClientFrame>;
 
@@ -112,6 +115,11 @@ export const WelcomeFrame = z.object({
   iceServers: z.array(IceServer),
   /** `relay`: the operator wants media through TURN only. Absent means `all`. */
   iceTransportPolicy: z.enum(['all', 'relay']).optional(),
+  /**
+   * The relay's VAPID public key (RFC 8292), the `applicationServerKey` a viewer subscribes
+   * with (issue 13). Absent when the relay has push turned off.
+   */
+  vapidPublicKey: z.string().regex(VAPID_PUBLIC_KEY_PATTERN, 'not a VAPID public key').optional(),
 });
 
 /**
@@ -181,6 +189,7 @@ export const RelayFrame = z.discriminatedUnion('t', [
   PairOpenedFrame,
   PairKnockDeliverFrame,
   ErrorFrame,
+  ...PushRelayFrames,
 ]);
 export type RelayFrame = z.infer<typeof RelayFrame>;
 

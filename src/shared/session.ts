@@ -9,6 +9,7 @@ import { AlertMessages } from './alert-messages.ts';
 import { DoorbellMessages } from './doorbell-messages.ts';
 import { DoorLockMessages } from './door-lock-messages.ts';
 import { HistoryMessages } from './history-messages.ts';
+import { PushMessages } from './push-messages.ts';
 
 const sessionId = z.string().regex(/^[A-Za-z0-9_-]{8,32}$/, 'not a session ID');
 const b64u = z.string().regex(/^[A-Za-z0-9_-]*$/, 'not base64url');
@@ -84,6 +85,8 @@ export const SessionMessage = z.discriminatedUnion('k', [
   ...HistoryMessages,
   /** The door station's lock, remote unlock and remote pairing (`door-lock-messages.ts`). */
   ...DoorLockMessages,
+  /** Web Push subscriptions, viewer -> camera (`push-messages.ts`, issue 13). */
+  ...PushMessages,
 ]);
 export type SessionMessage = z.infer<typeof SessionMessage>;
 

@@ -41,7 +41,7 @@ async function startClusterRelay(id: string, redisUrl: string): Promise<ClusterR
       cwd: REPO_ROOT,
       stdio: ['ignore', 'pipe', 'pipe'],
       // The environment form of the settings, as a systemd unit would pass them.
-      env: { ...process.env, DOORPEER_REDIS_URL: redisUrl, DOORPEER_RELAY_ID: id },
+      env: { ...process.env, DOORPEER_REDIS_URL: redisUrl, DOORPEER_RELAY_ID: id, DOORPEER_PUSH: '0' },
     },
   );
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));

@@ -177,7 +177,7 @@ test('two viewers: the first to answer owns the conversation, the second sees wh
   await expect(ringAlert(guest.page, cameraId)).toHaveAttribute('data-state', 'ringing');
 
   // The owner answers with the system notification's Answer button: the service worker hands
-  // the click to the page (public/ring-actions-sw.js); here that hand-over message is sent as
+  // the click to the page (src/sw/click.ts); here that hand-over message is sent as
   // the worker would, since headless Chromium shows no notifications to click.
   const ringId = await ringAlert(owner.page, cameraId).getAttribute('data-ring-id');
   await owner.page.evaluate(
@@ -321,7 +321,7 @@ test('a ring while the owner’s app is in the background: a system notification
   test.setTimeout(120_000);
   const { camera, viewer, cameraId } = await pairedCameraAndViewer(devices, relay);
   await viewer.context.grantPermissions(['notifications'], { origin: relay.url });
-  // The generated service worker (with public/ring-actions-sw.js) controls the viewer.
+  // The service worker (src/sw/, with its notification click handler) controls the viewer.
   await viewer.page.evaluate(() => navigator.serviceWorker.ready.then(() => true));
   await expect.poll(() => viewer.context.serviceWorkers().length).toBeGreaterThan(0);
   const worker = viewer.context.serviceWorkers()[0]!;

@@ -2,6 +2,9 @@ import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { CLOSE_CODES, RELAY_PATH } from '../../src/shared/protocol.ts';
 import { connectAs, makeDist, withTimeout } from './helpers.ts';
@@ -9,11 +12,13 @@ import { connectAs, makeDist, withTimeout } from './helpers.ts';
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 /** Starting tsx in a child process takes a moment on a 2-core machine. */
 const SPAWN_WAIT_MS = 30_000;
+/** Where these relays keep their VAPID key: a temporary directory, not the home directory of whoever runs the tests. */
+const STATE_DIR = mkdtempSync(join(tmpdir(), 'doorpeer-cli-state-'));
 
 function startCli(args: string[]): ChildProcess {
   return spawn(process.execPath, ['--import', 'tsx', 'signaling/cli.ts', ...args], {
     cwd: ROOT,
-    env: { ...process.env, PORT: '', HOST: '', DOORPEER_ICE_SERVERS: '' },
+    env: { ...process.env, PORT: '', HOST: '', DOORPEER_ICE_SERVERS: '', DOORPEER_STATE_DIR: STATE_DIR },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
 }

@@ -61,6 +61,8 @@ describe('config parsing', () => {
       authTimeoutMs: 2000,
       pairTtlMs: 3000,
       knocksPerMinute: 4,
+      // Web Push is on by default (issue 13), with nothing added to the push service allowlist.
+      pushSettings: { enabled: true, allowOrigins: [] },
     });
   });
 
@@ -111,5 +113,35 @@ describe('config parsing', () => {
 
   test('--help', () => {
     assert.equal(parseConfig(['--help'], {}).help, true);
+  });
+
+  test('Web Push: on by default, off with --no-push or DOORPEER_PUSH=0, operator keys both or neither', () => {
+    assert.equal(parseConfig([], {}).pushSettings.enabled, true);
+    assert.equal(parseConfig(['--no-push'], {}).pushSettings.enabled, false);
+    assert.equal(parseConfig([], { DOORPEER_PUSH: '0' }).pushSettings.enabled, false);
+    assert.throws(() => parseConfig([], { DOORPEER_PUSH: 'maybe' }), /DOORPEER_PUSH/);
+    const pub = `B${'A'.repeat(86)}`;
+    const c = parseConfig(['--vapid-public-key', pub], { DOORPEER_VAPID_PRIVATE_KEY: 'A'.repeat(43) });
+    assert.equal(c.pushSettings.vapidPublicKey, pub);
+    assert.throws(() => parseConfig(['--vapid-public-key', pub], {}), /--vapid-private-key/);
+    assert.throws(
+      () => parseConfig(['--vapid-public-key', 'short', '--vapid-private-key', 'A'.repeat(43)], {}),
+      /87 base64url/,
+    );
+    assert.throws(() => parseConfig(['--vapid-subject', 'http://example.org'], {}), /mailto/);
+    const origins = parseConfig(
+      ['--push-allow-origins', 'http://localhost:8090, https://push.home.test'],
+      {},
+    );
+    assert.deepEqual(origins.pushSettings.allowOrigins, ['http://localhost:8090', 'https://push.home.test']);
+    assert.throws(
+      () => parseConfig(['--push-allow-origins', 'http://localhost:8090/notify'], {}),
+      /--push-allow-origins/,
+    );
+    assert.equal(parseConfig([], { DOORPEER_PUSH_MIN_OFFLINE_MS: '1000' }).pushSettings.minOfflineMs, 1000);
+    assert.equal(
+      parseConfig(['--state-dir', '/var/lib/doorpeer'], {}).pushSettings.stateDir,
+      '/var/lib/doorpeer',
+    );
   });
 });

@@ -30,6 +30,7 @@ import { useAlertSender } from '../alerts/use-alert-sender.ts';
 import { useDoorStation } from '../doorbell/use-door-station.ts';
 import type { DoorStation } from '../doorbell/door-station.ts';
 import { useCameraClips } from '../history/use-camera-clips.ts';
+import { useCameraPush } from '../push/use-camera-push.ts';
 import type { CameraClips } from '../history/camera-clips.ts';
 import type { Device } from '../device.ts';
 import { useSubscribed } from '../ui/hooks.ts';
@@ -108,6 +109,8 @@ export function useCameraEngine(device: Device): CameraEngine {
   useAlertSender(device.messenger, detection, outgoing.settings);
   // Ring, answer, talk-back and quick replies (issue 5).
   const door = useDoorStation(device, streamer, outgoing.stream);
+  // Rings and alerts as Web Push, for viewers whose app is closed (issue 13).
+  useCameraPush(device, door, detection, outgoing.stream);
   // Event clips with pre-roll, sealed for the owners, held until delivered (issue 7).
   const clips = useCameraClips(device, outgoing.stream, detection, door, streamer.quiet);
 

@@ -1,6 +1,6 @@
 /**
  * Answering and declining a ring, from the in-app alert or the notification's buttons
- * (the service worker hands their clicks to the page: public/ring-actions-sw.js).
+ * (the service worker hands their clicks to the page: src/sw/click.ts).
  */
 import { z } from 'zod';
 import type { Device } from '../device.ts';

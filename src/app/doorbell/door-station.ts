@@ -65,6 +65,8 @@ export class DoorStation extends Emitter<DoorEvents> {
   private readonly pacer = new Pacer(SNAPSHOT_RATE.perSec, SNAPSHOT_RATE.burst);
   private readonly ctl = new AbortController();
   private readonly unsubs: (() => void)[];
+  /** Viewers that get this ring as a push (issue 13): being offline at the relay does not end their ring. */
+  pushReachable: (viewerId: string) => boolean = () => false;
   /** Whether the conversation's owner has been seen watching (so that leaving ends it). */
   private ownerSeen = false;
 
@@ -88,7 +90,9 @@ export class DoorStation extends Emitter<DoorEvents> {
       // A viewer the relay cannot reach is not going to answer: when none can, "no answer" at once.
       messenger.on('offline', (id) => {
         const s = this.state;
-        if (s.phase === 'ringing') this.input({ type: 'decline', id: s.id, now: Date.now(), by: id });
+        // A viewer whose app is closed may still answer from its push notification (issue 13).
+        if (s.phase === 'ringing' && !this.pushReachable(id))
+          this.input({ type: 'decline', id: s.id, now: Date.now(), by: id });
       }),
       streamer.on('watchers', (ws) => {
         const s = this.state;

@@ -14,6 +14,7 @@ import {
   type RelayFrame,
 } from '../../shared/protocol.ts';
 import { signRelayChallenge, type Identity } from '../../shared/crypto/identity.ts';
+import type { PushFiredFrame, PushResultFrame } from '../../shared/push-protocol.ts';
 import { Emitter, backoffDelay } from '../util/emitter.ts';
 
 export type RelayState = 'connecting' | 'online' | 'offline';
@@ -24,6 +25,9 @@ type RelayEvents = {
   'pair-opened': [handle: string, expiresAt: number];
   'pair-knocked': [handle: string, from: string, payload: string];
   'relay-error': [ErrorFrame];
+  /** Web Push (issue 13): the relay's answer to a push request, and held pushes sent while away. */
+  'push-result': [PushResultFrame];
+  'push-fired': [PushFiredFrame];
 };
 
 export function defaultRelayUrl(loc: Location = location): string {
@@ -39,6 +43,10 @@ export class RelayClient extends Emitter<RelayEvents> {
   iceServers: IceServer[] = [];
   /** From `welcome`: `relay` when the operator wants media through TURN only. */
   iceTransportPolicy: RTCIceTransportPolicy = 'all';
+  /** The last `push-fired` not yet taken (it may come before the camera's push service has started listening). */
+  lastPushFired: PushFiredFrame | null = null;
+  /** From `welcome`: the relay's VAPID public key for Web Push; null when its push is off (or not known yet). */
+  vapidPublicKey: string | null = null;
   /** Why the relay last closed on us, for the status panel. */
   lastProblem: string | null = null;
   /** Consecutive failed attempts since the last successful authentication. */
@@ -82,7 +90,8 @@ export class RelayClient extends Emitter<RelayEvents> {
   send(frame: DistributiveOmit<ClientFrame, 'ref'> & { ref?: number }): number | null {
     if (this.state !== 'online' || !this.ws) return null;
     const ref = 'ref' in frame && frame.ref !== undefined ? frame.ref : this.nextRef++;
-    const withRef = frame.t === 'send' || frame.t === 'pair-knock' ? { ...frame, ref } : frame;
+    const withRef =
+      frame.t === 'send' || frame.t === 'pair-knock' || frame.t === 'push-send' ? { ...frame, ref } : frame;
     this.ws.send(JSON.stringify(withRef));
     return ref;
   }
@@ -156,6 +165,7 @@ export class RelayClient extends Emitter<RelayEvents> {
         clearTimeout(this.handshakeTimer);
         this.iceServers = frame.iceServers;
         this.iceTransportPolicy = frame.iceTransportPolicy ?? 'all';
+        this.vapidPublicKey = frame.vapidPublicKey ?? null;
         this.attempt = 0;
         this.failures = 0;
         this.lastProblem = null;
@@ -176,6 +186,13 @@ export class RelayClient extends Emitter<RelayEvents> {
         return;
       case 'error':
         this.emit('relay-error', frame);
+        return;
+      case 'push-result':
+        this.emit('push-result', frame);
+        return;
+      case 'push-fired':
+        this.lastPushFired = frame;
+        this.emit('push-fired', frame);
         return;
       default:
         assertNever(frame);

@@ -11,6 +11,8 @@ import { messageInbox, ringReceiver } from '../doorbell/service.ts';
 import { RingAlerts } from './RingAlert.tsx';
 import { clipInbox } from '../history/service.ts';
 import { doorReports } from '../door-lock/viewer-reports.ts';
+import { viewerPush } from '../push/viewer-push.ts';
+import { handlePushActions } from '../push/notification-actions.ts';
 
 export function App({ device }: { device: Device }) {
   // Alerts from paired cameras are received (and kept) on every route, not just where they are listed.
@@ -27,6 +29,9 @@ export function App({ device }: { device: Device }) {
     () => device.doorLock.state.kind !== 'off',
     [device],
   );
+  // Web Push (issue 13): keep the cameras told of this device's subscription; carry out notification clicks.
+  useEffect(() => void viewerPush(device), [device]);
+  useEffect(() => handlePushActions(device), [device]);
   return (
     <DeviceContext.Provider value={device}>
       <Router device={device} doorMode={doorMode} />

@@ -7,6 +7,7 @@ import { EventList } from './EventList.tsx';
 import { VisitorMessages } from './VisitorMessages.tsx';
 import { MissedRings } from './MissedRings.tsx';
 import { HistoryView } from './HistoryView.tsx';
+import { PushOffer, PushSettings } from './PushSettings.tsx';
 import { navigate, useDevice, useSubscribed } from './hooks.ts';
 
 /** The owner's list of paired cameras. */
@@ -19,6 +20,8 @@ export function ViewerPage() {
   );
   const cameras = peers.filter((p) => p.role === 'camera');
   const [adding, setAdding] = useState(false);
+  // Right after a pairing, offer push once (issue 13).
+  const [justPaired, setJustPaired] = useState(false);
   return (
     <main class="viewer-page">
       <header>
@@ -50,12 +53,19 @@ export function ViewerPage() {
         ))}
       </ul>
       {adding ? (
-        <PairForm onPaired={() => setAdding(false)} />
+        <PairForm
+          onPaired={() => {
+            setAdding(false);
+            setJustPaired(true);
+          }}
+        />
       ) : (
         <button type="button" data-testid="add-camera" onClick={() => setAdding(true)}>
           Add camera
         </button>
       )}
+      {justPaired ? <PushOffer onDone={() => setJustPaired(false)} /> : null}
+      {cameras.length > 0 ? <PushSettings /> : null}
       {cameras.length > 0 ? <EventList /> : null}
       {cameras.length > 0 ? <HistoryView /> : null}
       <MissedRings />

@@ -50,7 +50,7 @@ export const test = base.extend<DoorpeerFixtures>({
   relay: async ({ relayOptions }, use) => {
     const relay = await Relay.start(relayOptions);
     await use(relay);
-    await relay.stop();
+    await relay.dispose();
   },
 
   // Depends on nothing, so a test that only needs browsers starts no relay.

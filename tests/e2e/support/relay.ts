@@ -13,7 +13,8 @@
  * worker and IndexedDB data live under, so every start must use the same one.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
@@ -37,6 +38,10 @@ export interface RelayOptions {
   pingIntervalMs?: number;
   /** Fixed port; 0 (default) lets the OS choose on the first start. */
   port?: number;
+  /** Origins added to the push service allowlist (`--push-allow-origins`), e.g. the mock push service. */
+  pushAllowOrigins?: string[];
+  /** Shortest "camera offline" delay a camera may set (`--push-min-offline-ms`). */
+  pushMinOfflineMs?: number;
 }
 
 export class RelayError extends Error {
@@ -54,9 +59,17 @@ export class Relay {
   private exited: Promise<void> = Promise.resolve();
   private stderrTail = '';
   private portNumber: number;
+  /** Where this relay keeps its VAPID key: a temporary directory, the same across restarts (subscriptions stay valid). */
+  readonly stateDir = mkdtempSync(path.join(tmpdir(), 'doorpeer-e2e-state-'));
 
   private constructor(private readonly options: RelayOptions) {
     this.portNumber = options.port ?? 0;
+  }
+
+  /** Stop and remove the state directory (the fixture's teardown). */
+  async dispose(): Promise<void> {
+    await this.stop();
+    rmSync(this.stateDir, { recursive: true, force: true });
   }
 
   /** Start a relay and wait until it listens. */
@@ -103,7 +116,13 @@ export class Relay {
       '127.0.0.1',
       '--dist',
       DIST_DIR,
+      '--state-dir',
+      this.stateDir,
     ];
+    if (this.options.pushAllowOrigins?.length)
+      args.push('--push-allow-origins', this.options.pushAllowOrigins.join(','));
+    if (this.options.pushMinOfflineMs !== undefined)
+      args.push('--push-min-offline-ms', String(this.options.pushMinOfflineMs));
     if (this.options.pairTtlMs !== undefined) args.push('--pair-ttl-ms', String(this.options.pairTtlMs));
     if (this.options.pingIntervalMs !== undefined)
       args.push('--ping-interval-ms', String(this.options.pingIntervalMs));

@@ -1,0 +1,64 @@
+/**
+ * Session messages for Web Push (issue 13), sealed end to end like every other
+ * session message; `session.ts` spreads them into `SessionMessage`.
+ *
+ *   viewer -> camera  push-subscribe    this browser's push subscription (endpoint, p256dh, auth),
+ *                                        which events to push besides rings, and the viewer's language
+ *   viewer -> camera  push-unsubscribe  forget it
+ *   camera -> viewer  push-ack          what the camera now does for this viewer: `on` (pushes go to
+ *                                        `endpoint`), `off`, `denied` (no `watch`), `gone` (the push
+ *                                        service said the subscription no longer exists: subscribe again)
+ */
+import { z } from 'zod';
+import { PUSH_LIMITS } from './push-protocol.ts';
+
+export const PUSH_LANGS = ['en', 'de'] as const;
+export type PushLang = (typeof PUSH_LANGS)[number];
+
+const b64u = z.string().regex(/^[A-Za-z0-9_-]*$/, 'not base64url');
+
+export const PushSubscriptionWire = z.object({
+  endpoint: z.string().url().max(PUSH_LIMITS.maxEndpointChars),
+  /** Uncompressed P-256 point, 65 bytes. */
+  p256dh: b64u.length(87),
+  /** 16 bytes. */
+  auth: b64u.length(22),
+});
+export type PushSubscriptionWire = z.infer<typeof PushSubscriptionWire>;
+
+/**
+ * Which events push, besides rings (a ring always does), and after how many minutes
+ * without the camera "camera offline" goes out (the relay sends it; 5 by default).
+ */
+export const PushEvents = z.object({
+  person: z.boolean(),
+  motion: z.boolean(),
+  offline: z.boolean(),
+  offlineAfterMin: z.number().int().min(1).max(1440),
+});
+export type PushEvents = z.infer<typeof PushEvents>;
+
+export const DEFAULT_PUSH_EVENTS: PushEvents = {
+  person: true,
+  motion: false,
+  offline: true,
+  offlineAfterMin: 5,
+};
+
+export const PUSH_ACK_STATES = ['on', 'off', 'denied', 'gone'] as const;
+export type PushAckState = (typeof PUSH_ACK_STATES)[number];
+
+export const PushMessages = [
+  z.object({
+    k: z.literal('push-subscribe'),
+    sub: PushSubscriptionWire,
+    events: PushEvents,
+    lang: z.enum(PUSH_LANGS),
+  }),
+  z.object({ k: z.literal('push-unsubscribe') }),
+  z.object({
+    k: z.literal('push-ack'),
+    state: z.enum(PUSH_ACK_STATES),
+    endpoint: z.string().max(PUSH_LIMITS.maxEndpointChars).optional(),
+  }),
+] as const;
