@@ -16,6 +16,7 @@ import { doorbell } from './doorbell/index.ts';
 import { clips } from './clips/index.ts';
 import { soak } from './soak/index.ts';
 import { push } from './push/index.ts';
+import { idleCamera } from './idle-camera/index.ts';
 
 const BENCHMARKS: readonly Benchmark[] = [
   ttff,
@@ -26,6 +27,7 @@ const BENCHMARKS: readonly Benchmark[] = [
   soak,
   clips,
   push,
+  idleCamera,
 ];
 
 function log(message: string): void {

@@ -16,6 +16,8 @@ import type { ClipSettings } from './history/clip-plan.ts';
 import type { RetentionPolicy } from './history/retention.ts';
 import type { PinHash } from './door-lock/pin-hash.ts';
 import type { PinGuard } from './door-lock/machine.ts';
+import type { HealthKind, HealthReport } from '../shared/health-messages.ts';
+import type { WarnState } from './health/warnings.ts';
 import type { PushEvents, PushLang, PushSubscriptionWire } from '../shared/push-messages.ts';
 
 export type Role = 'camera' | 'viewer';
@@ -67,6 +69,12 @@ export interface Settings {
   doorbellMode: boolean;
   /** Camera: door mode, the owner's PIN (hashed) and its attempt guard (issue 12). */
   doorLock: DoorLockConfig;
+  /** Viewer: each camera's last health report and when it came (issue 15). */
+  cameraHealth: Record<string, { report: HealthReport | null; receivedAt: number }>;
+  /** Viewer: each camera's health warnings raised and pending (so a reload repeats none). */
+  healthWarnings: Record<string, WarnState>;
+  /** Viewer: per camera, the health warnings the owner muted. */
+  healthMutes: Record<string, HealthKind[]>;
   /** Viewer: the owner's prepared quick replies, spoken at the door. */
   quickReplies: string[];
   /**
@@ -179,12 +187,14 @@ export interface VisitorMessage {
 
 export type AlertPrefs = Record<DetectionEventType, boolean>;
 
-/** Viewer: one alert received from a camera (the in-app event list). */
+/** Viewer: one alert received from a camera, or a camera health change (the in-app event list). */
 export interface StoredEvent {
-  /** `${cameraId}/${alert id}` */
+  /** `${cameraId}/${alert id}`, or `${cameraId}/health-${kind}-${at}` */
   key: string;
   cameraId: string;
-  type: DetectionEventType;
+  type: DetectionEventType | 'health';
+  /** For `health`: which warning was raised or cleared (issue 15). */
+  health?: { kind: HealthKind; state: 'warning' | 'normal' };
   /** Camera's clock, epoch ms. */
   at: number;
   /** This device's clock when the alert was complete. */
@@ -195,6 +205,9 @@ export interface StoredEvent {
   /** Why there is no snapshot although the camera sent one. */
   snapshotProblem?: 'incomplete' | 'corrupt' | 'oversized';
 }
+
+/** An event of the list that is a detection alert (not a health change). */
+export type StoredAlert = StoredEvent & { type: DetectionEventType };
 
 export type AccessEvent =
   | 'paired'

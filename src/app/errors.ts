@@ -16,6 +16,16 @@ export const APP_ERRORS = {
     title: 'The camera is in use by another app',
     action: 'Close the other app or tab that uses the camera, then press Retry.',
   },
+  'camera-lost': {
+    title: 'The camera stopped',
+    action:
+      'Another app may have taken the camera, or its permission was withdrawn. Close other apps that use the camera, check this site’s camera permission, then press Retry.',
+  },
+  'camera-background': {
+    title: 'This camera page was in the background',
+    action:
+      'Phones stop the camera of a page in the background. Keep Doorpeer in the foreground with the screen on, keep the phone plugged in, and turn off battery optimisation for the browser in the phone’s settings.',
+  },
   'camera-insecure': {
     title: 'This page is not a secure context, so the browser blocks the camera',
     action: 'Open Doorpeer over https:// or on localhost.',

@@ -78,16 +78,25 @@ export class PeerBook extends Emitter<{
     this.emit('changed', this.list());
   }
 
-  /** Changes what a paired peer may do; takes effect for everything that asks from now on. */
+  /**
+   * Changes what a paired peer may do; takes effect for everything that asks from now on.
+   * `change` is merged into the peer's current permissions in memory before the write, so
+   * two changes made in quick succession (two boxes unticked at once) both hold.
+   */
   async setPermissions(
     deviceId: string,
-    permissions: PairedPeer['permissions'],
+    change: Partial<PairedPeer['permissions']>,
   ): Promise<PairedPeer | undefined> {
     const peer = this.peers.get(deviceId);
     if (!peer) return undefined;
-    const updated = { ...peer, permissions: { ...permissions } };
-    await putPeer(this.db, updated);
+    const updated = { ...peer, permissions: { ...peer.permissions, ...change } };
     this.peers.set(deviceId, updated);
+    try {
+      await putPeer(this.db, updated);
+    } catch (e) {
+      if (this.peers.get(deviceId) === updated) this.peers.set(deviceId, peer);
+      throw e;
+    }
     this.emit('updated', updated);
     this.emit('changed', this.list());
     return updated;

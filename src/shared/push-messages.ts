@@ -11,6 +11,7 @@
  */
 import { z } from 'zod';
 import { PUSH_LIMITS } from './push-protocol.ts';
+import { HEALTH_KINDS } from './health-messages.ts';
 
 export const PUSH_LANGS = ['en', 'de'] as const;
 export type PushLang = (typeof PUSH_LANGS)[number];
@@ -35,6 +36,14 @@ export const PushEvents = z.object({
   motion: z.boolean(),
   offline: z.boolean(),
   offlineAfterMin: z.number().int().min(1).max(1440),
+  /**
+   * Camera health warnings that push (issue 15; "camera offline" is `offline` above). A
+   * subscription from before health warnings existed gets them all.
+   */
+  health: z
+    .array(z.enum(HEALTH_KINDS))
+    .max(HEALTH_KINDS.length)
+    .default(['unplugged', 'battery-low', 'pressure', 'detection-slow', 'storage-full']),
 });
 export type PushEvents = z.infer<typeof PushEvents>;
 
@@ -43,6 +52,7 @@ export const DEFAULT_PUSH_EVENTS: PushEvents = {
   motion: false,
   offline: true,
   offlineAfterMin: 5,
+  health: ['unplugged', 'battery-low', 'pressure', 'detection-slow', 'storage-full'],
 };
 
 export const PUSH_ACK_STATES = ['on', 'off', 'denied', 'gone'] as const;

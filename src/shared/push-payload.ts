@@ -10,8 +10,10 @@ import { z } from 'zod';
 import { PUSH_MAX_PLAINTEXT_BYTES } from './crypto/webpush.ts';
 import type { PushLang } from './push-messages.ts';
 import type { PushUrgency } from './push-protocol.ts';
+import type { HealthKind } from './health-messages.ts';
+import { healthBody, healthTitle } from './health-text.ts';
 
-export const PUSH_KINDS = ['ring', 'person', 'motion', 'offline', 'online'] as const;
+export const PUSH_KINDS = ['ring', 'person', 'motion', 'offline', 'online', 'health'] as const;
 export type PushKind = (typeof PUSH_KINDS)[number];
 
 const deviceId = z.string().regex(/^[a-z2-7]{26}$/, 'not a device ID');
@@ -66,6 +68,9 @@ export function pushOptions(
       return { ttl: 86_400, urgency: 'high', topic: `c-${short(cam)}` };
     case 'online':
       return { ttl: 3_600, urgency: 'normal', topic: `c-${short(cam)}` };
+    // A health warning and its "back to normal" share the topic (and the tag): the later replaces.
+    case 'health':
+      return { ttl: 3_600, urgency: 'normal', topic: `h-${short(id)}-${short(cam).slice(0, 8)}` };
   }
 }
 
@@ -74,7 +79,7 @@ interface Texts {
   body: (minutes: number) => string;
 }
 
-const TEXT: Record<PushLang, Record<PushKind, Texts>> = {
+const TEXT: Record<PushLang, Record<Exclude<PushKind, 'health'>, Texts>> = {
   en: {
     ring: { title: (n) => `Doorbell: ${n}`, body: () => 'Someone is at the door.' },
     person: { title: (n) => `Person at ${n}`, body: () => 'A person was detected. Tap to see the alert.' },
@@ -123,12 +128,20 @@ export interface PayloadInput {
   at: number;
   /** For `offline`: how long the camera will have been away when it goes out. */
   offlineAfterMs?: number;
+  /** For `health`: which warning, raised or cleared (issue 15). */
+  health?: { kind: HealthKind; state: 'warning' | 'normal' };
 }
 
 /** The payload without its picture, in the viewer's language. */
 export function buildPayload(input: PayloadInput, lang: PushLang): PushPayload {
-  const t = TEXT[lang][input.kind];
   const minutes = Math.max(1, Math.round((input.offlineAfterMs ?? 60_000) / 60_000));
+  const h = input.health ?? { kind: 'silent' as const, state: 'warning' as const };
+  const title =
+    input.kind === 'health'
+      ? healthTitle(lang, input.name, h.kind, h.state)
+      : TEXT[lang][input.kind].title(input.name);
+  const body =
+    input.kind === 'health' ? healthBody(lang, h.kind, h.state) : TEXT[lang][input.kind].body(minutes);
   return {
     v: 1,
     kind: input.kind,
@@ -136,8 +149,8 @@ export function buildPayload(input: PayloadInput, lang: PushLang): PushPayload {
     name: input.name.slice(0, 64),
     id: input.id,
     at: input.at,
-    title: t.title(input.name).slice(0, 160),
-    body: t.body(minutes).slice(0, 320),
+    title: title.slice(0, 160),
+    body: body.slice(0, 320),
   };
 }
 

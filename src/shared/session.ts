@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { AlertMessages } from './alert-messages.ts';
 import { DoorbellMessages } from './doorbell-messages.ts';
 import { DoorLockMessages } from './door-lock-messages.ts';
+import { HealthMessages } from './health-messages.ts';
 import { HistoryMessages } from './history-messages.ts';
 import { PushMessages } from './push-messages.ts';
 
@@ -85,6 +86,8 @@ export const SessionMessage = z.discriminatedUnion('k', [
   ...HistoryMessages,
   /** The door station's lock, remote unlock and remote pairing (`door-lock-messages.ts`). */
   ...DoorLockMessages,
+  /** Camera health reports (`health-messages.ts`, issue 15). */
+  ...HealthMessages,
   /** Web Push subscriptions, viewer -> camera (`push-messages.ts`, issue 13). */
   ...PushMessages,
 ]);

@@ -4,7 +4,7 @@
  * notification goes through the service worker's registration where there is
  * one (the only way on Android), else through `new Notification`.
  */
-import type { AlertPrefs, StoredEvent } from '../db.ts';
+import type { AlertPrefs, StoredAlert } from '../db.ts';
 import type { DetectionEventType } from '../detection/types.ts';
 
 export const DEFAULT_ALERT_PREFS: AlertPrefs = { 'motion-start': true, person: true, 'motion-end': false };
@@ -48,7 +48,7 @@ export function dataUrl(blob: Blob): Promise<string> {
 }
 
 /** Shows the notification; the snapshot goes as a data: URL (nothing leaves the device). */
-export async function showAlertNotification(event: StoredEvent, cameraName: string): Promise<void> {
+export async function showAlertNotification(event: StoredAlert, cameraName: string): Promise<void> {
   const title = `${EVENT_LABEL[event.type]}: ${cameraName}`;
   const image = event.snapshot ? await dataUrl(event.snapshot) : undefined;
   // `image` is in the Notifications spec and in Chromium, not yet in TypeScript's DOM types.

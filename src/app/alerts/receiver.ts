@@ -5,14 +5,14 @@
  * ignored: the Messenger has already refused unpaired senders.
  */
 import type { SessionMessage } from '../../shared/session.ts';
-import { addEvent, type Db, type PairedPeer, type StoredEvent } from '../db.ts';
+import { addEvent, type Db, type PairedPeer, type StoredAlert } from '../db.ts';
 import type { Messenger } from '../messenger.ts';
 import { Emitter } from '../util/emitter.ts';
 import { AlertAssembler, type AssembledAlert } from './assembler.ts';
 
 type ReceiverEvents = {
   /** A new alert is stored. */
-  event: [StoredEvent];
+  event: [StoredAlert];
 };
 
 export class AlertReceiver extends Emitter<ReceiverEvents> {
@@ -58,7 +58,7 @@ export class AlertReceiver extends Emitter<ReceiverEvents> {
   }
 
   private async store(a: AssembledAlert): Promise<void> {
-    const event: StoredEvent = {
+    const event: StoredAlert = {
       key: `${a.from}/${a.id}`,
       cameraId: a.from,
       type: a.type,

@@ -111,6 +111,18 @@ export class CameraStreamer extends Emitter<StreamerEvents> {
     return w;
   }
 
+  private liveScale = 1;
+
+  /**
+   * Scales live video down (issue 15: a camera under stress sends less), for running sessions
+   * at once and for the next ones when they connect. 1 is full size.
+   */
+  setLiveScale(scale: number): void {
+    if (scale === this.liveScale) return;
+    this.liveScale = scale;
+    for (const s of this.sessions.values()) if (s.connected) void applyScale(s.link.connection, scale);
+  }
+
   /** Sets or swaps the camera stream; live sessions switch tracks without renegotiating. */
   setStream(stream: MediaStream | null): void {
     const old = this.stream;
@@ -280,6 +292,7 @@ export class CameraStreamer extends Emitter<StreamerEvents> {
       setTimeout(endQuiet, QUIET_AFTER_CONNECT_MS);
       s.connected = true;
       s.since = Date.now();
+      if (this.liveScale !== 1) void applyScale(link.connection, this.liveScale);
       void this.log.add({ event: 'watch-start', deviceId: viewer.deviceId, name: viewer.name });
       this.changed();
       this.emit('connected', this.watcherOf(s));
@@ -333,4 +346,15 @@ function certificateId(cert: RTCCertificate): number {
   let id = certificateIds.get(cert);
   if (id === undefined) certificateIds.set(cert, (id = ++lastCertificateId));
   return id;
+}
+
+/** `scaleResolutionDownBy` on the video sender; a connection that cannot take it keeps full size. */
+async function applyScale(pc: RTCPeerConnection, scale: number): Promise<void> {
+  for (const sender of pc.getSenders()) {
+    if (sender.track?.kind !== 'video') continue;
+    const params = sender.getParameters();
+    if (!params.encodings?.length) continue;
+    for (const e of params.encodings) e.scaleResolutionDownBy = scale;
+    await sender.setParameters(params).catch(() => undefined);
+  }
 }

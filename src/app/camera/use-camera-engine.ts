@@ -31,6 +31,8 @@ import { useDoorStation } from '../doorbell/use-door-station.ts';
 import type { DoorStation } from '../doorbell/door-station.ts';
 import { useCameraClips } from '../history/use-camera-clips.ts';
 import { useCameraPush } from '../push/use-camera-push.ts';
+import { useCameraHealth } from '../health/use-camera-health.ts';
+import type { CameraHealth } from '../health/camera-health.ts';
 import type { CameraClips } from '../history/camera-clips.ts';
 import type { Device } from '../device.ts';
 import { useSubscribed } from '../ui/hooks.ts';
@@ -41,6 +43,7 @@ export interface CameraEngine {
   door: DoorStation;
   detection: DetectionEngine | null;
   clips: CameraClips;
+  health: CameraHealth;
   /** What leaves the device (masks burnt in): the preview shows this one. */
   outgoing: MediaStream | null;
   error: AppError | null;
@@ -56,6 +59,9 @@ export interface CameraEngine {
   /** The name of a viewer whose connection failed the certificate check, until dismissed. */
   securityWarning: string | null;
   dismissSecurityWarning: () => void;
+  /** The page was hidden since the owner last looked (`camera-background`). */
+  wasHidden: boolean;
+  dismissHidden: () => void;
   /** The owner asked to pair another viewer here (only from an unlocked screen). */
   pairingWanted: boolean;
   setPairingWanted: (on: boolean) => void;
@@ -113,6 +119,8 @@ export function useCameraEngine(device: Device): CameraEngine {
   useCameraPush(device, door, detection, outgoing.stream);
   // Event clips with pre-roll, sealed for the owners, held until delivered (issue 7).
   const clips = useCameraClips(device, outgoing.stream, detection, door, streamer.quiet);
+  // Health reports to the viewers, and stepping down under stress (issue 15).
+  const health = useCameraHealth(device, { detection, clips, streamer, wakeLock });
 
   useEffect(() => {
     void (async () => {
@@ -134,6 +142,11 @@ export function useCameraEngine(device: Device): CameraEngine {
       .then(async (s) => {
         if (cancelled) return s.getTracks().forEach((t) => t.stop());
         opened = s;
+        // Taken by another app, unplugged, or the permission withdrawn: say so (issue 15).
+        for (const t of s.getVideoTracks())
+          t.addEventListener('ended', () => {
+            if (!cancelled) setError(new AppError('camera-lost'));
+          });
         setStream(s); // `useOutgoingStream` masks it and hands it to the streamer
         setCameras(await listCameras());
       })
@@ -154,14 +167,44 @@ export function useCameraEngine(device: Device): CameraEngine {
     return () => ctl.abort();
   }, []);
 
+  // The camera permission withdrawn in the browser's settings while running (issue 15).
+  useEffect(() => {
+    let status: PermissionStatus | null = null;
+    const onChange = () => {
+      if (status?.state === 'denied') setError(new AppError('camera-denied'));
+    };
+    void navigator.permissions
+      ?.query({ name: 'camera' as PermissionName })
+      .then((s) => {
+        status = s;
+        s.addEventListener('change', onChange);
+      })
+      .catch(() => undefined);
+    return () => status?.removeEventListener('change', onChange);
+  }, []);
+
+  // A phone may stop the camera of a hidden page: when it comes back, say what happened and how to avoid it.
+  const [wasHidden, setWasHidden] = useState(false);
+  useEffect(() => {
+    const on = () => {
+      if (document.visibilityState === 'hidden') setWasHidden(true);
+    };
+    document.addEventListener('visibilitychange', on);
+    return () => document.removeEventListener('visibilitychange', on);
+  }, []);
+
   // Codes are shown here only where the owner's screens are (never on a locked door station),
   // and by themselves only until the first viewer is paired (door mode needs one).
   const locked = lock.kind === 'locked';
   const localPairing = !locked && (pairingWanted || viewers === 0);
   useEffect(() => {
     if (localPairing) pairing.start();
-    else if (pairing.mode === 'local') pairing.stop();
   }, [localPairing, pairing]);
+  // Closed when the door locks or the owner says Done; not when the viewer count changes (a
+  // finished pairing closes itself, and a new one may already be open by the time this runs).
+  useEffect(() => {
+    if ((locked || (!pairingWanted && viewers > 0)) && pairing.mode === 'local') pairing.stop();
+  }, [locked, pairingWanted, pairing]);
   useEffect(() => {
     if (locked) setPairingWanted(false);
   }, [locked]);
@@ -197,6 +240,7 @@ export function useCameraEngine(device: Device): CameraEngine {
     door,
     detection,
     clips,
+    health,
     outgoing: outgoing.stream,
     error,
     retry: () => setAttempt((n) => n + 1),
@@ -219,6 +263,8 @@ export function useCameraEngine(device: Device): CameraEngine {
     },
     securityWarning,
     dismissSecurityWarning: () => setSecurityWarning(null),
+    wasHidden,
+    dismissHidden: () => setWasHidden(false),
     pairingWanted,
     setPairingWanted,
   };

@@ -42,6 +42,13 @@ export interface DetectionEngine {
   updateSettings(s: DetectionSettings): void;
   /** Why the person detector is unavailable, when it is. */
   personProblem(): string | null;
+  /**
+   * How hard detection works (issue 15: a camera under stress steps down): frames per
+   * second offered, and the width frames are scaled to before they go to the worker.
+   */
+  setLoad(load: { fps: number; width: number | null }): void;
+  /** The rate asked for now, and how many frames were skipped because the worker was still busy. */
+  load(): { fps: number; width: number | null; dropped: number };
 }
 
 export function startDetection(
@@ -93,13 +100,27 @@ export function startDetection(
 
   let busy = false;
   let timer: ReturnType<typeof setTimeout> | undefined;
+  let fps = DETECTION_FPS;
+  let width: number | null = null;
+  let dropped = 0;
   const tick = async () => {
-    timer = setTimeout(() => void tick(), 1000 / DETECTION_FPS);
-    if (!enabled || busy || signal.aborted || video.readyState < 2 || !video.videoWidth) return;
+    timer = setTimeout(() => void tick(), 1000 / fps);
+    if (!enabled || signal.aborted || video.readyState < 2 || !video.videoWidth) return;
     if (opts.paused?.()) return;
+    if (busy) {
+      dropped++;
+      return;
+    }
     busy = true;
     try {
-      const bitmap = await createImageBitmap(video);
+      const w = width !== null && width < video.videoWidth ? width : null;
+      const bitmap = await (w
+        ? createImageBitmap(video, {
+            resizeWidth: w,
+            resizeHeight: Math.round((video.videoHeight * w) / video.videoWidth),
+            resizeQuality: 'low',
+          })
+        : createImageBitmap(video));
       sentAt = performance.now();
       post({ type: 'frame', bitmap, at: Date.now() }, [bitmap]);
     } catch {
@@ -175,7 +196,13 @@ export function startDetection(
       ),
     );
     const processedAt = recent.map((r) => r.at);
-    const rate = detectionRate({ processedAt, now, since, floorFps: MIN_FPS, windowMs: RATE_WINDOW_MS });
+    const rate = detectionRate({
+      processedAt,
+      now,
+      since,
+      floorFps: Math.min(MIN_FPS, fps / 2),
+      windowMs: RATE_WINDOW_MS,
+    });
     const msPerFrame = median(recent.map((r) => r.motionMs + (r.personMs ?? 0)));
     if (frames === 0 && person === 'loading') return setStatus({ state: 'loading' });
     if (rate.slow) return setStatus({ state: 'slow', msPerFrame, fps: rate.fps });
@@ -220,6 +247,13 @@ export function startDetection(
       refresh();
     },
     personProblem: () => personProblem,
+    setLoad(load) {
+      if (load.fps === fps && load.width === width) return;
+      if (load.fps !== fps) since = performance.now(); // a new rate is judged afresh
+      fps = Math.max(1, load.fps);
+      width = load.width;
+    },
+    load: () => ({ fps, width, dropped }),
   };
 }
 

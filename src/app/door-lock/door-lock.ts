@@ -137,11 +137,14 @@ export class DoorLock extends Emitter<DoorLockEvents> {
     const allowed = pinAllowed(this.config.guard, now);
     if (!allowed.ok) return { ok: false, reason: 'blocked', retryAfterMs: allowed.retryAfterMs };
     // Counted as wrong before it is checked: reloading the page during the check gains nothing.
-    const failed = pinFailed(this.config.guard, now);
+    const before = this.config.guard;
+    const failed = pinFailed(before, now);
     await this.save({ ...this.config, guard: failed });
     const ok = await verifyPin(pin, stored);
-    const guard = ok ? FRESH_GUARD : failed;
-    if (ok) await this.save({ ...this.config, guard });
+    // The wait after a wrong PIN counts from when the person is told, not from when the slow check began.
+    // (Checks run one at a time, so nothing changed the guard meanwhile.)
+    const guard = ok ? FRESH_GUARD : pinFailed(before, Date.now());
+    await this.save({ ...this.config, guard });
     void this.log.add(
       ok
         ? { event: 'door-unlocked', deviceId: this.selfId, name: 'Someone at the door', reason: 'right PIN' }
@@ -149,7 +152,7 @@ export class DoorLock extends Emitter<DoorLockEvents> {
             event: 'door-pin-wrong',
             deviceId: this.selfId,
             name: 'Someone at the door',
-            reason: `${failed.failures} wrong in a row`,
+            reason: `${guard.failures} wrong in a row`,
           },
     );
     this.emit('attempt', { ok, at: now, guard });
@@ -157,8 +160,8 @@ export class DoorLock extends Emitter<DoorLockEvents> {
       return {
         ok: false,
         reason: 'wrong',
-        attemptsLeft: attemptsLeft(failed),
-        retryAfterMs: failed.blockedUntil - now,
+        attemptsLeft: attemptsLeft(guard),
+        retryAfterMs: guard.blockedUntil - Date.now(),
       };
     this.input({ type: 'unlock', now, by: 'pin', ms: idleMs() });
     return { ok: true };

@@ -71,13 +71,25 @@ export class CameraClips extends Emitter<{ state: [CameraClipState] }> {
     this.schedule();
   }
 
+  /**
+   * The pre-roll's video bitrate (a camera under stress lowers it, `health/ladder.ts`). It takes
+   * effect on the next recorder start, never during a clip: between clips it restarts at once.
+   */
+  setPrerollBitrate(bitrate: number): void {
+    if (bitrate === this.prerollBitrate) return;
+    this.prerollBitrate = bitrate;
+    if (this.state !== 'recording' && this.state !== 'sealing') this.setStream(this.stream);
+  }
+
+  private prerollBitrate = 250_000;
+
   setStream(stream: MediaStream | null): void {
     this.stream = stream;
     this.preroll?.dispose();
     this.preroll = null;
     if (!stream) return this.setState('off');
     if (!recordingSupported()) return this.setState('unsupported');
-    this.preroll = startPreroll(stream, this.settings.preRollMs);
+    this.preroll = startPreroll(stream, this.settings.preRollMs, this.prerollBitrate);
     if (this.quiet) this.preroll.hold();
     if (this.state !== 'recording' && this.state !== 'sealing') this.setState('ready');
   }

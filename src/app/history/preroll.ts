@@ -59,10 +59,10 @@ export interface PrerollSource {
 }
 
 /** One WebM encoder where the browser records WebM, else the two-recorder fallback. */
-export function startPreroll(stream: MediaStream, preRollMs: number): PrerollSource {
+export function startPreroll(stream: MediaStream, preRollMs: number, bitrate = 250_000): PrerollSource {
   const type = TYPES.find((t) => MediaRecorder.isTypeSupported(t));
-  if (type?.startsWith('video/webm')) return new RollingPreroll(stream, preRollMs, type);
-  return new PrerollRecorder(stream, preRollMs);
+  if (type?.startsWith('video/webm')) return new RollingPreroll(stream, preRollMs, type, bitrate);
+  return new PrerollRecorder(stream, preRollMs, bitrate);
 }
 
 export function recordingSupported(): boolean {

@@ -321,13 +321,14 @@ export class CameraPairing extends Emitter<CameraPairingEvents> {
     };
     // Stored first, then told: the viewer completes on `pair-done`, so its first request finds us paired.
     await this.store(peer);
-    await this.sendSealed(p, { k: 'pair-done' });
     this.emit('pending', null);
-    // One code, one pairing.
+    // One code, one pairing. Closed (and `paired` said) before anything else is awaited: a new
+    // pairing started after this point must not be closed by this one finishing.
     this.open = false;
     this.remote = null;
     this.stop();
     this.emit('paired', peer);
+    await this.sendSealed(p, { k: 'pair-done' });
   }
 
   private dropPending(reason: string, renew = true): void {

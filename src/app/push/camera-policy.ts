@@ -30,6 +30,8 @@ export function pushTargets(
         case 'offline':
         case 'online':
           return sub.events.offline;
+        case 'health':
+          return (sub.events.health ?? []).length > 0;
       }
     })
     .map(([id]) => id);

@@ -22,6 +22,7 @@ import {
   type PushKind,
 } from '../../shared/push-payload.ts';
 import type { PushAckState } from '../../shared/push-messages.ts';
+import type { HealthKind } from '../../shared/health-messages.ts';
 import type { PushFiredFrame, PushResultFrame } from '../../shared/push-protocol.ts';
 import type { SessionMessage } from '../../shared/session.ts';
 import { getSetting, setSetting, type CameraPushSubscription, type PairedPeer } from '../db.ts';
@@ -125,16 +126,35 @@ export class CameraPush {
     );
   }
 
+  /**
+   * A health warning raised or cleared at this camera (issue 15), to the viewers that want
+   * that kind. "Back to normal" replaces the warning's notification (same tag and topic).
+   */
+  async health(kind: HealthKind, state: 'warning' | 'normal', at: number): Promise<PushSendOutcome[]> {
+    await this.loaded;
+    return this.pushAll(
+      { kind: 'health', id: `health-${kind}`, at },
+      () => Promise.resolve(null),
+      { health: { kind, state } },
+      (sub) => (sub.events.health ?? []).includes(kind),
+    );
+  }
+
   private async pushAll(
     event: { kind: PushKind; id: string; at: number },
     picture: (budget: number) => Promise<string | null>,
+    extra: Partial<PayloadInput> = {},
+    wants: (sub: CameraPushSubscription) => boolean = () => true,
   ): Promise<PushSendOutcome[]> {
-    const targets = pushTargets(this.subs, (id) => this.device.peers.get(id), event.kind);
+    const targets = pushTargets(this.subs, (id) => this.device.peers.get(id), event.kind).filter((id) => {
+      const sub = this.subs[id];
+      return sub !== undefined && wants(sub);
+    });
     return Promise.all(
       targets.map(async (viewerId) => {
         const sub = this.subs[viewerId];
         if (!sub) return 'error' as const;
-        const payload = buildPayload(this.input(event), sub.lang);
+        const payload = buildPayload(this.input(event, extra), sub.lang);
         const text = payloadText(payload, await picture(imageBudgetChars(payload)));
         return this.send(viewerId, sub, event.kind, event.id, text);
       }),

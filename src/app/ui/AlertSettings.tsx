@@ -8,7 +8,10 @@ import {
   type NotifyPermission,
 } from '../alerts/notify.ts';
 import { DETECTION_EVENT_TYPES } from '../../shared/alert-messages.ts';
-import { useDevice } from './hooks.ts';
+import { useDevice, useSubscribed } from './hooks.ts';
+import { HEALTH_KINDS, type HealthKind } from '../../shared/health-messages.ts';
+import { healthLabel, healthMonitor } from '../health/viewer-health.ts';
+import { viewerPush } from '../push/viewer-push.ts';
 
 /** Per camera: which events raise a notification on this device; and the notification permission. */
 export function AlertSettings({ cameraId }: { cameraId: string }) {
@@ -36,8 +39,47 @@ export function AlertSettings({ cameraId }: { cameraId: string }) {
           {EVENT_LABEL[type]}
         </label>
       ))}
+      <HealthMutes cameraId={cameraId} />
       <NotifyPermissionControl />
     </fieldset>
+  );
+}
+
+/** Camera health warnings the owner hears about for this camera (issue 15); each kind can be muted. */
+function HealthMutes({ cameraId }: { cameraId: string }) {
+  const device = useDevice();
+  const monitor = healthMonitor(device);
+  const muted = useSubscribed(
+    (f) => monitor.on('changed', (id) => id === cameraId && f()),
+    () => monitor.muted(cameraId),
+    [monitor, cameraId],
+  );
+  const set = async (kind: HealthKind, on: boolean) => {
+    const next = on ? muted.filter((k) => k !== kind) : [...muted, kind];
+    await monitor.setMuted(cameraId, next);
+    // Pushes from the camera follow the same choice ("silent" is the camera-offline push).
+    const push = viewerPush(device);
+    const events = push.eventsFor(cameraId);
+    await push.setEvents(cameraId, {
+      ...events,
+      health: HEALTH_KINDS.filter((k) => k !== 'silent' && !next.includes(k)),
+    });
+  };
+  return (
+    <div data-testid="health-mutes">
+      <p class="fine">Camera health:</p>
+      {HEALTH_KINDS.map((kind) => (
+        <label key={kind}>
+          <input
+            type="checkbox"
+            data-testid={`health-mute-${kind}`}
+            checked={!muted.includes(kind)}
+            onChange={(e) => void set(kind, (e.target as HTMLInputElement).checked)}
+          />{' '}
+          {healthLabel(kind)}
+        </label>
+      ))}
+    </div>
   );
 }
 

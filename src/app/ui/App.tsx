@@ -11,6 +11,7 @@ import { messageInbox, ringReceiver } from '../doorbell/service.ts';
 import { RingAlerts } from './RingAlert.tsx';
 import { clipInbox } from '../history/service.ts';
 import { doorReports } from '../door-lock/viewer-reports.ts';
+import { healthMonitor } from '../health/viewer-health.ts';
 import { viewerPush } from '../push/viewer-push.ts';
 import { handlePushActions } from '../push/notification-actions.ts';
 
@@ -24,6 +25,8 @@ export function App({ device }: { device: Device }) {
   useEffect(() => void clipInbox(device), [device]);
   // What paired door stations report about their lock (issue 12): PIN attempts reach the owner anywhere.
   useEffect(() => void doorReports(device), [device]);
+  // Camera health (issue 15): reports kept, warnings raised, silence noticed.
+  useEffect(() => void healthMonitor(device), [device]);
   const doorMode = useSubscribed(
     (f) => device.doorLock.on('state', f),
     () => device.doorLock.state.kind !== 'off',

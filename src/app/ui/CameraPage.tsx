@@ -4,6 +4,7 @@ import { RESOLUTIONS, type Resolution } from '../camera/capture.ts';
 import { useCameraEngine, type CameraEngine } from '../camera/use-camera-engine.ts';
 import type { LockState } from '../door-lock/machine.ts';
 import type { DoorLock } from '../door-lock/door-lock.ts';
+import type { CameraHealth } from '../health/camera-health.ts';
 import { ErrorBox } from './ErrorBox.tsx';
 import { PairingPanel } from './PairingPanel.tsx';
 import { RelayBadge } from './RelayBadge.tsx';
@@ -31,7 +32,8 @@ export function CameraPage() {
     [device],
   );
   useIdleLock(device.doorLock, lock);
-  if (lock.kind === 'locked') return <DoorScreen door={engine.door} streamer={engine.streamer} />;
+  if (lock.kind === 'locked')
+    return <DoorScreen door={engine.door} streamer={engine.streamer} detection={engine.detection} />;
   return <CameraSettings engine={engine} lock={lock} />;
 }
 
@@ -120,6 +122,8 @@ function CameraSettings({ engine, lock }: { engine: CameraEngine; lock: LockStat
       {engine.error ? (
         <ErrorBox code={engine.error.code} detail={engine.error.detail} onRetry={engine.retry} />
       ) : null}
+      {engine.wasHidden ? <ErrorBox code="camera-background" onDismiss={engine.dismissHidden} /> : null}
+      <OwnHealth health={engine.health} />
       <video ref={preview} data-testid="local-preview" class="preview" autoplay muted playsInline />
       <section class="controls">
         <label>
@@ -192,6 +196,32 @@ function CameraSettings({ engine, lock }: { engine: CameraEngine; lock: LockStat
       <CameraClipStatus clips={engine.clips} />
       <AccessLogView />
     </main>
+  );
+}
+
+const STEP_TEXT = [
+  'Working normally.',
+  'Under stress: detection checks fewer frames.',
+  'Under stress: detection checks fewer, smaller frames.',
+  'Under stress: detection reduced, pre-roll recorded at lower quality.',
+  'Under stress: detection and pre-roll reduced, live video at lower resolution.',
+];
+
+/** The camera's own health, as its viewers get it: battery, pressure, and how far it stepped down (issue 15). */
+function OwnHealth({ health }: { health: CameraHealth }) {
+  const r = useSubscribed(
+    (f) => health.on('report', f),
+    () => health.report,
+    [health],
+  );
+  if (!r) return null;
+  return (
+    <p class={r.step > 0 ? 'warn' : 'fine'} data-testid="camera-own-health" data-step={r.step} role="status">
+      {STEP_TEXT[r.step] ?? STEP_TEXT[0]} Battery:{' '}
+      {r.battery.level === null ? 'unknown' : `${Math.round(r.battery.level * 100)} %`}
+      {r.battery.charging === false ? ' (not charging)' : ''}. CPU pressure: {r.pressure}. Detection:{' '}
+      {r.detection.fps} of {r.detection.targetFps} frames/s.
+    </p>
   );
 }
 

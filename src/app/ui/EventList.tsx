@@ -1,8 +1,10 @@
 import { useEffect, useState } from 'preact/hooks';
-import { readEvents, type StoredEvent } from '../db.ts';
+import { readEvents, type StoredAlert, type StoredEvent } from '../db.ts';
 import { alertReceiver } from '../alerts/service.ts';
 import { EVENT_LABEL } from '../alerts/notify.ts';
 import { useDevice } from './hooks.ts';
+import { healthMonitor } from '../health/viewer-health.ts';
+import { healthBody, healthTitle } from '../../shared/health-text.ts';
 
 const PROBLEM: Record<NonNullable<StoredEvent['snapshotProblem']>, string> = {
   incomplete: 'the picture did not arrive in full',
@@ -19,12 +21,13 @@ export function EventList({ cameraId, limit = 30 }: { cameraId?: string; limit?:
     readEvents(device.db, cameraId, limit)
       .then((stored) => live && setEvents((now) => merge(now, stored, limit)))
       .catch(() => undefined); // no storage: only alerts that arrive from now on are listed
-    const off = alertReceiver(device).on('event', (e) => {
+    const add = (e: StoredEvent) => {
       if (!cameraId || e.cameraId === cameraId) setEvents((now) => merge(now, [e], limit));
-    });
+    };
+    const offs = [alertReceiver(device).on('event', add), healthMonitor(device).on('event', add)];
     return () => {
       live = false;
-      off();
+      offs.forEach((off) => off());
     };
   }, [device, cameraId, limit]);
   return (
@@ -51,6 +54,38 @@ function merge(now: StoredEvent[], more: StoredEvent[], limit: number): StoredEv
 }
 
 function EventItem({ event, cameraName }: { event: StoredEvent; cameraName: string | null | undefined }) {
+  if (event.type === 'health') return <HealthItem event={event} cameraName={cameraName} />;
+  return <AlertItem event={event as StoredAlert} cameraName={cameraName} />;
+}
+
+/** A camera health warning raised or cleared (issue 15). */
+function HealthItem({ event, cameraName }: { event: StoredEvent; cameraName: string | null | undefined }) {
+  const device = useDevice();
+  const h = event.health;
+  if (!h) return null;
+  const name = cameraName ?? device.peers.get(event.cameraId)?.name ?? 'A camera no longer paired';
+  return (
+    <li
+      class={`event event-health ${h.state === 'warning' ? 'warn' : ''}`}
+      data-testid="health-warning"
+      data-kind={h.kind}
+      data-state={h.state}
+      data-camera-id={event.cameraId}
+      data-at={event.at}
+    >
+      <div>
+        <strong>{healthTitle('en', name, h.kind, h.state)}</strong>
+        <br />
+        <span class="fine">{healthBody('en', h.kind, h.state)}</span>{' '}
+        <time class="fine" dateTime={new Date(event.at).toISOString()}>
+          {new Date(event.at).toLocaleString()}
+        </time>
+      </div>
+    </li>
+  );
+}
+
+function AlertItem({ event, cameraName }: { event: StoredAlert; cameraName: string | null | undefined }) {
   const [url, setUrl] = useState<string | null>(null);
   useEffect(() => {
     if (!event.snapshot) return;

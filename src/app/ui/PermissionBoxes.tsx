@@ -11,8 +11,8 @@ const LABELS: Record<keyof Permissions, string> = {
 export function PermissionBoxes({ peer }: { peer: PairedPeer }) {
   const device = useDevice();
   const set = async (key: keyof Permissions, value: boolean) => {
-    const permissions = { ...peer.permissions, [key]: value };
-    await device.peers.setPermissions(peer.deviceId, permissions);
+    // Only the one box changes: the others are read at the write, not from this render.
+    await device.peers.setPermissions(peer.deviceId, { [key]: value });
     await device.log.add({
       event: 'permissions',
       deviceId: peer.deviceId,

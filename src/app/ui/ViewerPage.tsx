@@ -9,6 +9,7 @@ import { MissedRings } from './MissedRings.tsx';
 import { HistoryView } from './HistoryView.tsx';
 import { PushOffer, PushSettings } from './PushSettings.tsx';
 import { navigate, useDevice, useSubscribed } from './hooks.ts';
+import { CameraHealthBadge, CameraHealthDetails } from './CameraHealthBadge.tsx';
 
 /** The owner's list of paired cameras. */
 export function ViewerPage() {
@@ -47,8 +48,10 @@ export function ViewerPage() {
               }}
             >
               <strong>{c.name}</strong>
+              <CameraHealthBadge cameraId={c.deviceId} />
               <span class="fine">Tap to watch live</span>
             </button>
+            <CameraHealthDetails cameraId={c.deviceId} />
           </li>
         ))}
       </ul>

@@ -18,6 +18,10 @@ export const BASE_FLAGS = [
   '--disable-component-update',
   '--disable-sync',
   '--no-first-run',
+  // The Compute Pressure API reports this machine's real CPU load, which a busy test run makes
+  // "critical": cameras would step down (issue 15) at random. Tests drive a camera's stress
+  // themselves (CPU throttling through CDP, an emulated battery); without the API it is "unknown".
+  '--disable-blink-features=ComputePressure',
 ] as const;
 
 export const FIXTURES_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../fixtures');

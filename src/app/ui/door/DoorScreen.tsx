@@ -2,6 +2,7 @@ import { useEffect, useState } from 'preact/hooks';
 import type { DoorStation } from '../../doorbell/door-station.ts';
 import type { DoorState } from '../../doorbell/ring-machine.ts';
 import type { CameraStreamer } from '../../camera/streamer.ts';
+import type { DetectionEngine } from '../../detection/engine.ts';
 import { useDevice, useSubscribed } from '../hooks.ts';
 import { useCurrent } from '../use-current.ts';
 import { PinPad } from './PinPad.tsx';
@@ -12,8 +13,17 @@ import { PinPad } from './PinPad.tsx';
  * names: "The owner", or the name the owner chose to show) and the owner's way in, a PIN.
  * Nothing of the owner's (viewers, settings, logs, snapshots, pairing) is in the page.
  */
-export function DoorScreen({ door, streamer }: { door: DoorStation; streamer: CameraStreamer }) {
+export function DoorScreen({
+  door,
+  streamer,
+  detection,
+}: {
+  door: DoorStation;
+  streamer: CameraStreamer;
+  detection: DetectionEngine | null;
+}) {
   const device = useDevice();
+  const dimmed = useDimming(door, detection);
   const state = useSubscribed(
     (f) => door.on('state', f),
     () => door.state,
@@ -78,6 +88,7 @@ export function DoorScreen({ door, streamer }: { door: DoorStation; streamer: Ca
           “{reply.text}”
         </p>
       ) : null}
+      {dimmed ? <div class="door-dim" data-testid="door-dim" aria-hidden="true" /> : null}
       {unlocking ? (
         <PinPad onClose={() => setUnlocking(false)} />
       ) : (
@@ -92,6 +103,48 @@ export function DoorScreen({ door, streamer }: { door: DoorStation; streamer: Ca
       )}
     </main>
   );
+}
+
+/** Without motion or touch for this long, the door screen goes dark (a lit screen is an old phone's largest draw). */
+export const DIM_AFTER_MS = 60_000;
+
+/** Test hook: `localStorage['doorpeer:door-dim-ms']` dims sooner (it can only shorten the minute). */
+function dimAfterMs(): number {
+  const v = Number(globalThis.localStorage?.getItem('doorpeer:door-dim-ms'));
+  return v >= 500 && v < DIM_AFTER_MS ? v : DIM_AFTER_MS;
+}
+
+/**
+ * Dark after a minute without motion in front of the camera or a touch; lit again by
+ * either, and by anything happening at the door (a ring, an answer, a voice, a reply).
+ * The screen's wake lock stays held: the camera keeps running behind the black.
+ */
+function useDimming(door: DoorStation, detection: DetectionEngine | null): boolean {
+  const [dimmed, setDimmed] = useState(false);
+  useEffect(() => {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const wake = () => {
+      setDimmed(false);
+      clearTimeout(timer);
+      timer = setTimeout(() => setDimmed(true), dimAfterMs());
+    };
+    wake();
+    const kinds = ['pointerdown', 'keydown', 'touchstart'] as const;
+    for (const k of kinds) document.addEventListener(k, wake, { capture: true, passive: true });
+    const offs = [
+      detection?.onEvent((e) => e.type !== 'motion-end' && wake()),
+      door.on('state', wake),
+      door.on('talkers', wake),
+      door.on('reply', wake),
+      door.on('recording', wake),
+    ];
+    return () => {
+      clearTimeout(timer);
+      for (const k of kinds) document.removeEventListener(k, wake, { capture: true });
+      for (const off of offs) off?.();
+    };
+  }, [door, detection]);
+  return dimmed;
 }
 
 function statusText(state: DoorState, owner: string): string {

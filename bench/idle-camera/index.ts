@@ -1,0 +1,165 @@
+/**
+ * `npm run bench -- --only idle-camera` (issue 15): what a camera costs while nothing
+ * happens. CPU time per minute of the whole Chromium process tree (every process of that
+ * browser: renderer, GPU, utility, as CDP `SystemInfo.getProcessInfo` reports them) of:
+ *   - the camera page, paired, detection on, nobody watching (the empty porch: no motion);
+ *   - the same camera as a door station with its screen dimmed;
+ *   - the baseline in the same windows: a bare page in its own browser that only holds the same
+ *     fake camera and microphone stream in a playing, muted <video>.
+ * All three browsers run at once, so the machine's load falls on each alike; each window is
+ * 60 s after a warm-up. Target: the camera at most 2x the bare page.
+ */
+import { readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { Browser, Page } from '@playwright/test';
+import type { Benchmark } from '../lib/benchmark.ts';
+import { checkBrowserPrerequisites, launchChromium } from '../lib/chromium.ts';
+import { enterDoorMode } from '../lib/door-mode.ts';
+import { replaceSection } from '../lib/markdown-section.ts';
+import { pair } from '../lib/pair-devices.ts';
+import { BENCHMARKS_MD, FIXTURES_DIR, RESULTS_DIR } from '../lib/paths.ts';
+import { startRelay } from '../lib/relay-process.ts';
+import { median, ratio, round } from '../lib/stats.ts';
+import { BenchError } from '../lib/errors.ts';
+
+const TIMEOUT_MS = 60_000;
+const WARMUP_MS = 20_000;
+const WINDOW_MS = 60_000;
+const TARGET_RATIO = 2;
+const EMPTY_PORCH = path.join(FIXTURES_DIR, 'empty-porch.mjpeg');
+
+const BARE_PAGE = `<!doctype html><meta charset="utf-8"><title>bare camera</title>
+<video id="v" autoplay muted playsinline></video>
+<script>
+  navigator.mediaDevices.getUserMedia({ video: { width: 640, height: 480 }, audio: true }).then((s) => {
+    document.getElementById('v').srcObject = s;
+    document.title = 'bare camera: streaming';
+  });
+</script>`;
+
+/** CPU seconds used so far by every process of this browser. */
+async function cpuSeconds(browser: Browser): Promise<number> {
+  const cdp = await browser.newBrowserCDPSession();
+  try {
+    const info = (await cdp.send('SystemInfo.getProcessInfo')) as { processInfo: { cpuTime: number }[] };
+    return info.processInfo.reduce((sum, p) => sum + p.cpuTime, 0);
+  } finally {
+    await cdp.detach();
+  }
+}
+
+/** CPU seconds per minute of each browser over one window, measured side by side. */
+async function window(browsers: Browser[], signal: AbortSignal): Promise<number[]> {
+  const before = await Promise.all(browsers.map(cpuSeconds));
+  const t0 = performance.now();
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(resolve, WINDOW_MS);
+    signal.addEventListener('abort', () => (clearTimeout(timer), reject(signal.reason)), { once: true });
+  });
+  const after = await Promise.all(browsers.map(cpuSeconds));
+  const minutes = (performance.now() - t0) / 60_000;
+  return after.map((a, i) => (a - (before[i] ?? 0)) / minutes);
+}
+
+async function settle(ms: number, signal: AbortSignal): Promise<void> {
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(resolve, ms);
+    signal.addEventListener('abort', () => (clearTimeout(timer), reject(signal.reason)), { once: true });
+  });
+}
+
+async function detectionRunning(camera: Page): Promise<void> {
+  await camera
+    .locator('[data-testid="detection-state"][data-state="running"]')
+    .waitFor({ timeout: TIMEOUT_MS })
+    .catch(() => {
+      throw new BenchError('PAGE_FAILED', 'detection did not start on the camera page');
+    });
+}
+
+export const idleCamera: Benchmark = {
+  name: 'idle-camera',
+  summary:
+    'CPU per minute of an idle camera page (detection on, nobody watching) and a dimmed door station, vs a page that only holds the camera stream',
+  async run({ runs, cleanup, signal, log }) {
+    await checkBrowserPrerequisites();
+    const windows = Math.max(2, Math.min(5, Math.round(runs / 5)));
+    const relay = await startRelay(cleanup, signal);
+    const cameraBrowser = await launchChromium(cleanup, 'idle camera', { video: EMPTY_PORCH });
+    const bareBrowser = await launchChromium(cleanup, 'bare camera page', { video: EMPTY_PORCH });
+    const camera = await cameraBrowser.newPage();
+    const bare = await bareBrowser.newPage();
+    await bare.route('**/__bare-camera', (r) => r.fulfill({ contentType: 'text/html', body: BARE_PAGE }));
+    await bare.goto(`${relay.url}/__bare-camera`);
+    await bare.waitForFunction(() => document.title.endsWith('streaming'), null, { timeout: TIMEOUT_MS });
+
+    // Paired with a viewer that then goes away: a camera as it stands at a door all day.
+    const viewerBrowser = await launchChromium(cleanup, 'viewer (pairs, then closes)');
+    const viewer = await viewerBrowser.newPage();
+    await camera.goto(`${relay.url}/#/camera`);
+    await viewer.goto(`${relay.url}/#/viewer`);
+    await pair(camera, viewer, TIMEOUT_MS);
+    await viewerBrowser.close();
+    await detectionRunning(camera);
+    await settle(WARMUP_MS, signal);
+
+    const idle: number[] = [];
+    const bareIdle: number[] = [];
+    for (let i = 0; i < windows; i++) {
+      const [c, b] = await window([cameraBrowser, bareBrowser], signal);
+      idle.push(c ?? 0);
+      bareIdle.push(b ?? 0);
+      log(`idle-camera: camera ${round(c ?? 0, 2)} CPU s/min, bare ${round(b ?? 0, 2)} CPU s/min`);
+    }
+
+    // The door station, dimmed (a minute without motion or touch: shortened here by the test hook).
+    await camera.evaluate(() => localStorage.setItem('doorpeer:door-dim-ms', '2000'));
+    await enterDoorMode(camera, TIMEOUT_MS);
+    await camera.getByTestId('door-dim').waitFor({ timeout: TIMEOUT_MS });
+    await settle(WARMUP_MS / 2, signal);
+    const dimmed: number[] = [];
+    const bareDimmed: number[] = [];
+    for (let i = 0; i < windows; i++) {
+      const [c, b] = await window([cameraBrowser, bareBrowser], signal);
+      dimmed.push(c ?? 0);
+      bareDimmed.push(b ?? 0);
+      log(`idle-camera: dimmed door ${round(c ?? 0, 2)} CPU s/min, bare ${round(b ?? 0, 2)} CPU s/min`);
+    }
+
+    const med = (xs: number[]) => round(median(xs), 2);
+    const result = {
+      when: new Date().toISOString(),
+      windowS: WINDOW_MS / 1000,
+      windows,
+      cpuSecondsPerMinute: {
+        camera: med(idle),
+        bareForCamera: med(bareIdle),
+        dimmedDoor: med(dimmed),
+        bareForDimmedDoor: med(bareDimmed),
+      },
+      ratios: {
+        cameraVsBare: round(ratio(median(idle), median(bareIdle)) ?? 0, 2),
+        dimmedDoorVsBare: round(ratio(median(dimmed), median(bareDimmed)) ?? 0, 2),
+      },
+      target: TARGET_RATIO,
+      raw: { idle, bareIdle, dimmed, bareDimmed },
+    };
+    log(`idle-camera: ${JSON.stringify({ ...result, raw: undefined })}`);
+    await writeFile(path.join(RESULTS_DIR, 'idle-camera.json'), JSON.stringify(result, null, 2) + '\n');
+    const c = result.cpuSecondsPerMinute;
+    const body = `## Idle camera: CPU while nothing happens
+
+\`npm run bench -- --only idle-camera\`, ${result.when}. CPU time per minute of each whole Chromium
+process tree (CDP \`SystemInfo.getProcessInfo\`), ${windows} windows of ${WINDOW_MS / 1000} s each, medians.
+The camera is paired, detection on, nobody watching, the empty porch in front of it (no motion). The
+baseline is a bare page in its own browser that only holds the same fake camera and microphone stream
+in a playing video, measured in the same windows. Target: at most ${TARGET_RATIO}x the bare page.
+
+| what | CPU s per minute | bare page, same windows | ratio |
+| --- | --- | --- | --- |
+| camera page, idle | ${c.camera} | ${c.bareForCamera} | ${result.ratios.cameraVsBare}x |
+| door station, dimmed | ${c.dimmedDoor} | ${c.bareForDimmedDoor} | ${result.ratios.dimmedDoorVsBare}x |`;
+    const doc = await readFile(BENCHMARKS_MD, 'utf8');
+    await writeFile(BENCHMARKS_MD, replaceSection(doc, 'idle-camera', body));
+  },
+};
