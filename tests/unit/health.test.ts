@@ -24,6 +24,7 @@ import {
   MAX_LEVEL,
   STEP_DOWN_MS,
   STEP_UP_MS,
+  TURN_MS,
   isStressed,
   ladderStep,
   loadFor,
@@ -279,18 +280,26 @@ describe('step-down ladder', () => {
     );
   });
 
-  it('steps back up only after a minute of calm, one level at a time; a blip of stress starts the wait over', () => {
-    let s: LadderState = { level: 2, since: 0, stressed: true };
+  it('steps back up only after a minute of calm, one level at a time; a short blip of stress changes nothing, a real spell starts the wait over', () => {
+    let s: LadderState = { level: 2, since: 0, stressed: true, turning: null };
     s = stress(s, false, 10_000);
+    s = stress(s, false, 10_000 + TURN_MS);
+    assert.equal(s.stressed, false, 'calm for 10 s is calm');
     s = stress(s, false, 10_000 + STEP_UP_MS - 1);
     assert.equal(s.level, 2);
     s = stress(s, true, 10_000 + STEP_UP_MS - 1);
     s = stress(s, false, 10_000 + STEP_UP_MS);
-    s = stress(s, false, 10_000 + STEP_UP_MS + 30_000);
-    assert.equal(s.level, 2, 'the blip started the calm over');
-    s = stress(s, false, 10_000 + 2 * STEP_UP_MS);
-    assert.equal(s.level, 1);
-    s = stress(s, false, 10_000 + 3 * STEP_UP_MS);
+    assert.equal(s.level, 1, 'the blip was ignored: a minute of calm since 10 s');
+    // A real spell of stress (held for 10 s) starts the calm over.
+    const t = 75_000;
+    s = stress(s, true, t);
+    s = stress(s, true, t + TURN_MS);
+    assert.equal(s.stressed, true);
+    s = stress(s, false, t + TURN_MS + 1);
+    s = stress(s, false, t + 2 * TURN_MS + 1);
+    s = stress(s, false, t + TURN_MS + STEP_UP_MS);
+    assert.equal(s.level, 1, 'calm began at 85 s: not yet a minute');
+    s = stress(s, false, t + TURN_MS + 1 + STEP_UP_MS);
     assert.equal(s.level, 0);
   });
 

@@ -30,6 +30,15 @@ function reportEveryMs(): number {
   return v >= 1000 && v < REPORT_EVERY_MS ? v : REPORT_EVERY_MS;
 }
 
+/**
+ * Test hook: `localStorage['doorpeer:health-reports'] = 'off'` keeps reports on this camera's
+ * own screen and sends none, so an attack test can count every sealed frame the camera sends
+ * as part of the exchange under attack (docs/testing.md).
+ */
+function reportsOff(): boolean {
+  return globalThis.localStorage?.getItem('doorpeer:health-reports') === 'off';
+}
+
 export interface HealthSources {
   detection: () => DetectionEngine | null;
   wakeLock: () => boolean;
@@ -169,9 +178,10 @@ export class CameraHealth extends Emitter<{ report: [HealthReport] }> {
     this.report = report;
     this.emit('report', report);
     const { messenger, peers } = this.device;
-    for (const p of peers.list())
-      if (p.role === 'viewer' && p.permissions.watch)
-        void messenger.send(p.deviceId, { k: 'health', report });
+    if (!reportsOff())
+      for (const p of peers.list())
+        if (p.role === 'viewer' && p.permissions.watch)
+          void messenger.send(p.deviceId, { k: 'health', report });
     // The same warnings the viewers raise, as pushes for viewers whose app is closed ("silent" is the
     // relay's "camera offline" push: a silent camera cannot push).
     const { state, changes } = stepWarnings(

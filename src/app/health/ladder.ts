@@ -5,7 +5,8 @@
  * throttled or overheated phone shows it where the browser has no pressure API)
  * it steps down one level
  * at a time, each step after the stress has lasted a while since the last
- * change: detection rate, then detection input size, then pre-roll quality,
+ * change (stress or calm counts once it has held for `TURN_MS`, so one quick
+ * sample changes nothing): detection rate, then detection input size, then pre-roll quality,
  * then live resolution. When the stress is gone for longer, it steps back up,
  * one level at a time. The level is in every health report and on the camera's screen.
  */
@@ -18,14 +19,22 @@ export const STEP_DOWN_MS = 20_000;
 /** Calm this long since the last change: one step up (longer: no seesaw). */
 export const STEP_UP_MS = 60_000;
 
+/**
+ * Stress or calm must be seen this long before the ladder believes it: a throttled phone's
+ * speed comes and goes, and one quick sample should neither start the wait over nor end it.
+ */
+export const TURN_MS = 10_000;
+
 export interface LadderState {
   level: number;
   /** When the level last changed, or when the current stress or calm began if later. */
   since: number;
   stressed: boolean;
+  /** When the opposite of `stressed` was first seen, if it is being seen now. */
+  turning: number | null;
 }
 
-export const LADDER_START: LadderState = { level: 0, since: 0, stressed: false };
+export const LADDER_START: LadderState = { level: 0, since: 0, stressed: false, turning: null };
 
 export type StressInput = Pick<HealthReport, 'battery' | 'pressure' | 'detection'>;
 
@@ -35,14 +44,26 @@ export function isStressed(h: StressInput): boolean {
   return h.pressure === 'serious' || h.pressure === 'critical' || lowBattery || h.detection.state === 'slow';
 }
 
-export function ladderStep(s: LadderState, stressed: boolean, now: number): LadderState {
-  // The clock for the next step starts when stress turns to calm or back.
-  const since = stressed === s.stressed ? s.since : Math.max(s.since, now);
+/** The ladder after one look at whether the camera is `seen` stressed at `now`. */
+export function ladderStep(s: LadderState, seen: boolean, now: number): LadderState {
+  let { stressed, since, turning } = s;
+  if (seen === stressed) turning = null;
+  else {
+    turning ??= now;
+    // Stress (or calm) held long enough: it is real, and its clock runs from when it began.
+    if (now - turning >= TURN_MS) {
+      stressed = seen;
+      since = Math.max(since, turning);
+      turning = null;
+    }
+  }
   if (stressed && s.level < MAX_LEVEL && now - since >= STEP_DOWN_MS)
-    return { level: s.level + 1, since: now, stressed };
+    return { level: s.level + 1, since: now, stressed, turning };
   if (!stressed && s.level > 0 && now - since >= STEP_UP_MS)
-    return { level: s.level - 1, since: now, stressed };
-  return since === s.since && stressed === s.stressed ? s : { ...s, since, stressed };
+    return { level: s.level - 1, since: now, stressed, turning };
+  return stressed === s.stressed && since === s.since && turning === s.turning
+    ? s
+    : { ...s, stressed, since, turning };
 }
 
 /** What each level asks of the camera. */

@@ -421,6 +421,8 @@ export async function openCameraVia(
   name = 'camera',
 ): Promise<Device> {
   const camera = await devices.launch({ name, clip });
+  // ...and no health reports (a test hook): they go to every paired viewer every minute.
+  await camera.context.addInitScript(() => localStorage.setItem('doorpeer:health-reports', 'off'));
   await camera.page.goto(`${mitm.url}/#/camera`);
   await chooseRoleIfAsked(camera.page, 'choose-camera', 'pairing-code');
   await expect(camera.page.getByTestId('pairing-code')).toHaveText(PAIRING_CODE_PATTERN);
