@@ -49,7 +49,7 @@ async function cpuSeconds(browser: Browser): Promise<number> {
 }
 
 /** CPU seconds per minute of each browser over one window, measured side by side. */
-async function window(browsers: Browser[], signal: AbortSignal): Promise<number[]> {
+async function measureWindow(browsers: Browser[], signal: AbortSignal): Promise<number[]> {
   const before = await Promise.all(browsers.map(cpuSeconds));
   const t0 = performance.now();
   await new Promise<void>((resolve, reject) => {
@@ -59,6 +59,57 @@ async function window(browsers: Browser[], signal: AbortSignal): Promise<number[
   const after = await Promise.all(browsers.map(cpuSeconds));
   const minutes = (performance.now() - t0) / 60_000;
   return after.map((a, i) => (a - (before[i] ?? 0)) / minutes);
+}
+
+/**
+ * Bench-only instrumentation in the camera page (an init script): every RTCPeerConnection and
+ * MediaRecorder the app makes is kept in a list, so the bench can ask what is being encoded.
+ */
+function trackEncoders(): void {
+  const w = window as unknown as { __pcs: RTCPeerConnection[]; __recs: MediaRecorder[] };
+  w.__pcs = [];
+  w.__recs = [];
+  const Pc = window.RTCPeerConnection;
+  window.RTCPeerConnection = class extends Pc {
+    constructor(config?: RTCConfiguration) {
+      super(config);
+      w.__pcs.push(this);
+    }
+  };
+  const Rec = window.MediaRecorder;
+  window.MediaRecorder = class extends Rec {
+    constructor(stream: MediaStream, options?: MediaRecorderOptions) {
+      super(stream, options);
+      w.__recs.push(this);
+    }
+  };
+}
+
+interface Encoding {
+  /** Video frames encoded for peers so far (outbound-rtp `framesEncoded`, all connections). */
+  framesEncoded: number;
+  /** Peer connections not closed. */
+  openConnections: number;
+  /** MediaRecorders recording now, with their MIME types. */
+  recording: string[];
+}
+
+function encoding(camera: Page): Promise<Encoding> {
+  return camera.evaluate(async () => {
+    const w = window as unknown as { __pcs: RTCPeerConnection[]; __recs: MediaRecorder[] };
+    let framesEncoded = 0;
+    for (const pc of w.__pcs) {
+      if (pc.connectionState === 'closed') continue;
+      (await pc.getStats()).forEach((r: { type: string; framesEncoded?: number }) => {
+        if (r.type === 'outbound-rtp') framesEncoded += r.framesEncoded ?? 0;
+      });
+    }
+    return {
+      framesEncoded,
+      openConnections: w.__pcs.filter((pc) => pc.connectionState !== 'closed').length,
+      recording: w.__recs.filter((r) => r.state === 'recording').map((r) => r.mimeType),
+    };
+  });
 }
 
 async function settle(ms: number, signal: AbortSignal): Promise<void> {
@@ -88,6 +139,7 @@ export const idleCamera: Benchmark = {
     const cameraBrowser = await launchChromium(cleanup, 'idle camera', { video: EMPTY_PORCH });
     const bareBrowser = await launchChromium(cleanup, 'bare camera page', { video: EMPTY_PORCH });
     const camera = await cameraBrowser.newPage();
+    await camera.addInitScript(trackEncoders);
     const bare = await bareBrowser.newPage();
     await bare.route('**/__bare-camera', (r) => r.fulfill({ contentType: 'text/html', body: BARE_PAGE }));
     await bare.goto(`${relay.url}/__bare-camera`);
@@ -105,12 +157,20 @@ export const idleCamera: Benchmark = {
 
     const idle: number[] = [];
     const bareIdle: number[] = [];
+    const encBefore = await encoding(camera);
     for (let i = 0; i < windows; i++) {
-      const [c, b] = await window([cameraBrowser, bareBrowser], signal);
+      const [c, b] = await measureWindow([cameraBrowser, bareBrowser], signal);
       idle.push(c ?? 0);
       bareIdle.push(b ?? 0);
       log(`idle-camera: camera ${round(c ?? 0, 2)} CPU s/min, bare ${round(b ?? 0, 2)} CPU s/min`);
     }
+    const encAfter = await encoding(camera);
+    const idleEncoding = {
+      framesEncodedForPeers: encAfter.framesEncoded - encBefore.framesEncoded,
+      openConnections: encAfter.openConnections,
+      recorders: encAfter.recording,
+    };
+    log(`idle-camera: encoding while idle ${JSON.stringify(idleEncoding)}`);
 
     // The door station, dimmed (a minute without motion or touch: shortened here by the test hook).
     await camera.evaluate(() => localStorage.setItem('doorpeer:door-dim-ms', '2000'));
@@ -120,7 +180,7 @@ export const idleCamera: Benchmark = {
     const dimmed: number[] = [];
     const bareDimmed: number[] = [];
     for (let i = 0; i < windows; i++) {
-      const [c, b] = await window([cameraBrowser, bareBrowser], signal);
+      const [c, b] = await measureWindow([cameraBrowser, bareBrowser], signal);
       dimmed.push(c ?? 0);
       bareDimmed.push(b ?? 0);
       log(`idle-camera: dimmed door ${round(c ?? 0, 2)} CPU s/min, bare ${round(b ?? 0, 2)} CPU s/min`);
@@ -142,6 +202,7 @@ export const idleCamera: Benchmark = {
         dimmedDoorVsBare: round(ratio(median(dimmed), median(bareDimmed)) ?? 0, 2),
       },
       target: TARGET_RATIO,
+      idleEncoding,
       raw: { idle, bareIdle, dimmed, bareDimmed },
     };
     log(`idle-camera: ${JSON.stringify({ ...result, raw: undefined })}`);
@@ -158,7 +219,14 @@ in a playing video, measured in the same windows. Target: at most ${TARGET_RATIO
 | what | CPU s per minute | bare page, same windows | ratio |
 | --- | --- | --- | --- |
 | camera page, idle | ${c.camera} | ${c.bareForCamera} | ${result.ratios.cameraVsBare}x |
-| door station, dimmed | ${c.dimmedDoor} | ${c.bareForDimmedDoor} | ${result.ratios.dimmedDoorVsBare}x |`;
+| door station, dimmed | ${c.dimmedDoor} | ${c.bareForDimmedDoor} | ${result.ratios.dimmedDoorVsBare}x |
+
+What the idle camera encoded over the ${windows} idle windows (the page's \`RTCPeerConnection\`s and
+\`MediaRecorder\`s, listed by a bench-only init script): ${idleEncoding.framesEncodedForPeers} video frames
+encoded for peers, ${idleEncoding.openConnections} peer connection(s) open (standby links made ahead for
+a viewer's next watch encode nothing until it connects), and ${idleEncoding.recorders.length} recorder(s)
+running (${idleEncoding.recorders.join(', ') || 'none'}): the pre-roll, which an event clip needs from the
+seconds before the event.`;
     const doc = await readFile(BENCHMARKS_MD, 'utf8');
     await writeFile(BENCHMARKS_MD, replaceSection(doc, 'idle-camera', body));
   },
