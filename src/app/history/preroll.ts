@@ -58,11 +58,46 @@ export interface PrerollSource {
   dispose(): void;
 }
 
+/**
+ * Frames a second the clips are recorded at. An event clip of someone at the door needs no more
+ * (doorbell vendors record 15), and the always-on pre-roll encoder is the largest part of what an
+ * idle camera costs (`npm run bench -- --only idle-camera`); the live view keeps the full rate.
+ */
+export const CLIP_FPS = 15;
+
+/**
+ * The stream the clip encoder records: the video at `CLIP_FPS` (a clone of the track with a
+ * lower frame rate, so the live stream is untouched), the sound as it is. `stop` ends the clones.
+ */
+function clipStream(stream: MediaStream): { stream: MediaStream; stop: () => void } {
+  const clones = stream.getVideoTracks().map((t) => {
+    const c = t.clone();
+    // A browser that cannot lower the rate records at the camera's rate: more work, same clip.
+    c.applyConstraints({ frameRate: { max: CLIP_FPS } }).catch(() => undefined);
+    return c;
+  });
+  return {
+    stream: new MediaStream([...clones, ...stream.getAudioTracks()]),
+    stop: () => clones.forEach((c) => c.stop()),
+  };
+}
+
 /** One WebM encoder where the browser records WebM, else the two-recorder fallback. */
 export function startPreroll(stream: MediaStream, preRollMs: number, bitrate = 250_000): PrerollSource {
   const type = TYPES.find((t) => MediaRecorder.isTypeSupported(t));
-  if (type?.startsWith('video/webm')) return new RollingPreroll(stream, preRollMs, type, bitrate);
-  return new PrerollRecorder(stream, preRollMs, bitrate);
+  const clip = clipStream(stream);
+  const source = type?.startsWith('video/webm')
+    ? new RollingPreroll(clip.stream, preRollMs, type, bitrate)
+    : new PrerollRecorder(clip.stream, preRollMs, bitrate);
+  return {
+    claim: () => source.claim(),
+    hold: () => source.hold(),
+    release: () => source.release(),
+    dispose: () => {
+      source.dispose();
+      clip.stop();
+    },
+  };
 }
 
 export function recordingSupported(): boolean {

@@ -61,6 +61,9 @@ export class CameraPush {
     { endpoint: string; p256dh: string; next: Promise<PreparedPush> }
   >();
   private disposed = false;
+  private stream: MediaStream | null = null;
+  /** The stream the ring's picture is being kept from (null: none kept). */
+  private thumbStream: MediaStream | null = null;
 
   constructor(private readonly device: Device) {
     this.loaded = getSetting(device.db, 'pushSubscriptions')
@@ -79,6 +82,7 @@ export class CameraPush {
     this.holdTimer = setInterval(() => void this.refreshHolds(), HOLD_REFRESH_MS);
     void this.loaded.then(async () => {
       await this.prune();
+      this.syncThumbs();
       for (const [id, sub] of Object.entries(this.subs)) this.prepareNext(id, sub);
       // A `push-fired` that came in before this started listening.
       const fired = relay.lastPushFired;
@@ -90,7 +94,19 @@ export class CameraPush {
 
   /** The outgoing (privacy-masked) stream: the ring's picture comes from it. */
   setStream(stream: MediaStream | null): void {
-    this.thumbs.setStream(stream);
+    this.stream = stream;
+    this.syncThumbs();
+  }
+
+  /**
+   * The ring's picture is kept ready only while some viewer would get a ring push: a camera
+   * nobody subscribed to spends nothing on it (`npm run bench -- --only idle-camera`).
+   */
+  private syncThumbs(): void {
+    const want = this.stream && this.subscribers('ring').length > 0 ? this.stream : null;
+    if (want === this.thumbStream) return;
+    this.thumbStream = want;
+    this.thumbs.setStream(want);
   }
 
   /** Viewers that would get a push of this kind now (the camera screen and tests show it). */
@@ -279,6 +295,7 @@ export class CameraPush {
   }
 
   private async save(): Promise<void> {
+    this.syncThumbs();
     await setSetting(this.device.db, 'pushSubscriptions', this.subs).catch(() => undefined);
   }
 

@@ -74,6 +74,8 @@ export class ThumbnailCache {
     video.muted = true;
     video.playsInline = true;
     video.srcObject = new MediaStream([track]);
+    // The first picture as soon as there is a frame (a ring may come right after a subscription).
+    video.addEventListener('loadeddata', () => void this.capture(), { once: true });
     void video.play().catch(() => undefined);
     this.video = video;
     this.timer = setInterval(() => void this.capture(), this.everyMs);
