@@ -7,7 +7,7 @@
 import type { Page } from '@playwright/test';
 import { expect, test } from './support/fixtures.ts';
 import { gotoRoute } from './support/devices.ts';
-import { corruptPinnedFingerprint } from './support/attacker.ts';
+import { corruptPinnedFingerprint, readRecord } from './support/attacker.ts';
 import { pairedCameraAndViewer } from './support/pairing.ts';
 import { watch } from './support/watch.ts';
 
@@ -45,21 +45,8 @@ function installCertificate(page: Page, days: number): Promise<string> {
 }
 
 /** The certificate fingerprint this page pins for `peerId`. */
-function pinnedFingerprint(page: Page, peerId: string): Promise<string> {
-  return page.evaluate(async (peerId) => {
-    const db = await new Promise<IDBDatabase>((resolve, reject) => {
-      const req = indexedDB.open('doorpeer');
-      req.onsuccess = () => resolve(req.result);
-      req.onerror = () => reject(req.error);
-    });
-    const peer = await new Promise<{ certFingerprint: string }>((resolve, reject) => {
-      const get = db.transaction('peers').objectStore('peers').get(peerId);
-      get.onsuccess = () => resolve(get.result);
-      get.onerror = () => reject(get.error);
-    });
-    db.close();
-    return peer.certFingerprint;
-  }, peerId);
+async function pinnedFingerprint(page: Page, peerId: string): Promise<string> {
+  return (await readRecord<{ certFingerprint: string }>(page, 'peers', peerId))?.certFingerprint ?? '';
 }
 
 test('a camera whose certificate nears expiry rotates it, the viewer re-pins the signed new one, and watching goes on', async ({

@@ -20,6 +20,7 @@ import type { Relay } from './support/relay.ts';
 import type { Clip } from './support/chromium.ts';
 import { enterDoorStation } from './support/door.ts';
 import { cameraTile } from './support/watch.ts';
+import { readRecord } from './support/attacker.ts';
 
 /** The detection worker burns this many ms of CPU per frame (a test hook, docs/testing.md). */
 const EXTRA_MS_KEY = 'doorpeer:detection-extra-ms';
@@ -75,21 +76,9 @@ async function setBattery(camera: Device, level: number, charging: boolean): Pro
 }
 
 /** When the viewer last heard from the camera (its stored health record), straight from IndexedDB. */
-function lastReportAt(page: Page, cameraId: string): Promise<number> {
-  return page.evaluate(async (id) => {
-    const db = await new Promise<IDBDatabase>((resolve, reject) => {
-      const r = indexedDB.open('doorpeer');
-      r.onsuccess = () => resolve(r.result);
-      r.onerror = () => reject(r.error);
-    });
-    const all = await new Promise<Record<string, { receivedAt: number }> | undefined>((resolve, reject) => {
-      const r = db.transaction('settings').objectStore('settings').get('cameraHealth');
-      r.onsuccess = () => resolve(r.result as Record<string, { receivedAt: number }> | undefined);
-      r.onerror = () => reject(r.error);
-    });
-    db.close();
-    return all?.[id]?.receivedAt ?? 0;
-  }, cameraId);
+async function lastReportAt(page: Page, cameraId: string): Promise<number> {
+  const all = await readRecord<Record<string, { receivedAt: number }>>(page, 'settings', 'cameraHealth');
+  return all?.[cameraId]?.receivedAt ?? 0;
 }
 
 /** Waits until the viewer has had `n` more reports from the camera (instead of waiting a time). */

@@ -152,78 +152,48 @@ describe('health warnings', () => {
 
   it('silence counts only while this viewer listened; a reload neither clears it nor raises it again', () => {
     const M = SILENT_MS;
-    const base = { pairedAt: 0, silentMs: M };
+    type SilentInput = Parameters<typeof judgeSilent>[0];
+    const silent = (o: Omit<SilentInput, 'pairedAt'> & { pairedAt?: number }) =>
+      judgeSilent({ pairedAt: 0, silentMs: M, ...o });
     // Opened a day after the last report: not silent yet, the camera gets its chance to speak...
     assert.equal(
-      judgeSilent({
-        ...base,
-        receivedAt: 1000,
-        pageStarted: 86_400_000,
-        wasSilent: false,
-        now: 86_400_000 + 5000,
-      }),
+      silent({ receivedAt: 1000, pageStarted: 86_400_000, wasSilent: false, now: 86_400_000 + 5000 }),
       false,
     );
     // ...and is silent once this page has listened the whole time in vain.
     assert.equal(
-      judgeSilent({
-        ...base,
-        receivedAt: 1000,
-        pageStarted: 86_400_000,
-        wasSilent: false,
-        now: 86_400_000 + M,
-      }),
+      silent({ receivedAt: 1000, pageStarted: 86_400_000, wasSilent: false, now: 86_400_000 + M }),
       true,
     );
     // A warning raised before a reload stands after it until the camera speaks...
-    assert.equal(
-      judgeSilent({ ...base, receivedAt: 1000, pageStarted: 5 * M, wasSilent: true, now: 5 * M + 10 }),
-      true,
-    );
-    assert.equal(
-      judgeSilent({ ...base, receivedAt: null, pageStarted: 5 * M, wasSilent: true, now: 5 * M + 10 }),
-      true,
-    );
+    assert.equal(silent({ receivedAt: 1000, pageStarted: 5 * M, wasSilent: true, now: 5 * M + 10 }), true);
+    assert.equal(silent({ receivedAt: null, pageStarted: 5 * M, wasSilent: true, now: 5 * M + 10 }), true);
     // ...which ends it.
     assert.equal(
-      judgeSilent({ ...base, receivedAt: 5 * M + 5, pageStarted: 5 * M, wasSilent: true, now: 5 * M + 10 }),
+      silent({ receivedAt: 5 * M + 5, pageStarted: 5 * M, wasSilent: true, now: 5 * M + 10 }),
       false,
     );
     // A camera paired a moment ago is not silent, whatever the page's age.
     assert.equal(
-      judgeSilent({
-        ...base,
-        pairedAt: 10 * M,
-        receivedAt: null,
-        pageStarted: 0,
-        wasSilent: false,
-        now: 10 * M + 1,
-      }),
+      silent({ pairedAt: 10 * M, receivedAt: null, pageStarted: 0, wasSilent: false, now: 10 * M + 1 }),
       false,
     );
     // Through the episodes: one warning across the reload, one "back to normal" after the report.
     let state: WarnState = NO_WARNINGS;
     const changes: WarnChange[] = [];
-    const see = (now: number, silent: boolean) => {
-      const r = stepWarnings(state, { ...conditionsOf(null, now, now), silent }, now);
+    const see = (now: number, isSilent: boolean) => {
+      const r = stepWarnings(state, { ...conditionsOf(null, now, now), silent: isSilent }, now);
       state = r.state;
       changes.push(...r.changes);
     };
-    see(M, judgeSilent({ ...base, receivedAt: 0, pageStarted: 0, wasSilent: false, now: M }));
+    see(M, silent({ receivedAt: 0, pageStarted: 0, wasSilent: false, now: M }));
     see(
       M + 5,
-      judgeSilent({
-        ...base,
-        receivedAt: 0,
-        pageStarted: M + 1,
-        wasSilent: state.active.silent !== undefined,
-        now: M + 5,
-      }),
+      silent({ receivedAt: 0, pageStarted: M + 1, wasSilent: state.active.silent !== undefined, now: M + 5 }),
     );
     see(
       M + 9,
-      judgeSilent({
-        ...base,
+      silent({
         receivedAt: M + 8,
         pageStarted: M + 1,
         wasSilent: state.active.silent !== undefined,

@@ -59,6 +59,11 @@ export async function showAlertNotification(event: StoredAlert, cameraName: stri
     data: { cameraId: event.cameraId },
     ...(image ? { image } : {}),
   };
+  await showSystemNotification(title, options);
+}
+
+/** Through the service worker's registration where there is one (the only way on Android), else `new Notification`. */
+export async function showSystemNotification(title: string, options: NotificationOptions): Promise<void> {
   const reg = 'serviceWorker' in navigator ? await navigator.serviceWorker.getRegistration() : undefined;
   if (reg) await reg.showNotification(title, options);
   else new Notification(title, options);

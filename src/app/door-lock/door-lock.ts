@@ -22,6 +22,7 @@ import {
   type PinGuard,
 } from './machine.ts';
 import { hashPin, verifyPin } from './pin-hash.ts';
+import { shortenedMs } from '../util/test-hooks.ts';
 
 export interface PinAttempt {
   ok: boolean;
@@ -48,8 +49,7 @@ const OFF: DoorLockConfig = { on: false, pin: null, guard: FRESH_GUARD, answerNa
  * shorten it, so it weakens nothing), for the e2e test that waits for the lock to return.
  */
 function idleMs(): number {
-  const v = Number(globalThis.localStorage?.getItem('doorpeer:door-idle-ms'));
-  return v > 0 && v < IDLE_LOCK_MS ? v : IDLE_LOCK_MS;
+  return shortenedMs('doorpeer:door-idle-ms', IDLE_LOCK_MS);
 }
 
 export class DoorLock extends Emitter<DoorLockEvents> {

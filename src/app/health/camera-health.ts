@@ -15,6 +15,7 @@ import { Emitter } from '../util/emitter.ts';
 import { LADDER_START, isStressed, ladderStep, loadFor, type LadderState, type Load } from './ladder.ts';
 import { networkType, storageFree, watchBattery, watchPressure, type BatteryReading } from './probes.ts';
 import { NO_WARNINGS, conditionsOf, stepWarnings, type WarnState } from './warnings.ts';
+import { shortenedMs } from '../util/test-hooks.ts';
 
 /** A report at least this often. */
 export const REPORT_EVERY_MS = 60_000;
@@ -26,8 +27,7 @@ const DAY_MS = 24 * 3600_000;
 
 /** Test hook: `localStorage['doorpeer:health-every-ms']` reports more often (it can only shorten the minute). */
 function reportEveryMs(): number {
-  const v = Number(globalThis.localStorage?.getItem('doorpeer:health-every-ms'));
-  return v >= 1000 && v < REPORT_EVERY_MS ? v : REPORT_EVERY_MS;
+  return shortenedMs('doorpeer:health-every-ms', REPORT_EVERY_MS, 1000);
 }
 
 /**

@@ -10,7 +10,7 @@ import type { HealthKind, HealthReport } from '../../shared/health-messages.ts';
 import { HEALTH_TEXT, healthBody, healthTitle } from '../../shared/health-text.ts';
 import { addEvent, getSetting, setSetting, type StoredEvent } from '../db.ts';
 import type { Device } from '../device.ts';
-import { notifyPermission } from '../alerts/notify.ts';
+import { notifyPermission, showSystemNotification } from '../alerts/notify.ts';
 import { Emitter } from '../util/emitter.ts';
 import {
   NO_WARNINGS,
@@ -22,14 +22,14 @@ import {
   stepWarnings,
   type WarnState,
 } from './warnings.ts';
+import { shortenedMs } from '../util/test-hooks.ts';
 
 /** Warnings are looked at this often (silence is noticed by the clock). */
 const CHECK_EVERY_MS = 15_000;
 
 /** Test hook: `localStorage['doorpeer:health-silent-ms']` shortens the 3 minutes (it can only shorten them). */
 function silentMs(): number {
-  const v = Number(globalThis.localStorage?.getItem('doorpeer:health-silent-ms'));
-  return v >= 1000 && v < SILENT_MS ? v : SILENT_MS;
+  return shortenedMs('doorpeer:health-silent-ms', SILENT_MS, 1000);
 }
 
 export interface CameraHealthView {
@@ -171,10 +171,7 @@ export class HealthMonitor extends Emitter<Events> {
       icon: '/icons/icon-192.png',
       data: { cameraId: e.cameraId },
     };
-    const reg = 'serviceWorker' in navigator ? await navigator.serviceWorker.getRegistration() : undefined;
-    await (
-      reg ? reg.showNotification(title, options) : Promise.resolve(new Notification(title, options))
-    ).catch(() => undefined);
+    await showSystemNotification(title, options).catch(() => undefined);
   }
 }
 

@@ -292,6 +292,27 @@ export function fakeOffer(): { type: 'offer'; sdp: string } {
 
 // ------------------------------------------------------------------ looking inside a browser's storage
 
+/** One record of the page's IndexedDB, as plain data (records holding keys or Blobs do not cross). */
+export async function readRecord<T>(page: Page, store: string, key: string): Promise<T | undefined> {
+  return page.evaluate(
+    async ([store, key]) => {
+      const db = await new Promise<IDBDatabase>((resolve, reject) => {
+        const req = indexedDB.open('doorpeer');
+        req.onsuccess = () => resolve(req.result);
+        req.onerror = () => reject(req.error);
+      });
+      const value = await new Promise<unknown>((resolve, reject) => {
+        const req = db.transaction(store).objectStore(store).get(key);
+        req.onsuccess = () => resolve(req.result);
+        req.onerror = () => reject(req.error);
+      });
+      db.close();
+      return value;
+    },
+    [store, key] as const,
+  ) as Promise<T | undefined>;
+}
+
 /** The page's own public keys and certificate fingerprint (public anyway: a paired peer holds them). */
 export async function readPublicKeys(page: Page): Promise<PeerKeys & { certFingerprint: string }> {
   return page.evaluate(async () => {

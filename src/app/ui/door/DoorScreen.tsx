@@ -6,6 +6,7 @@ import type { DetectionEngine } from '../../detection/engine.ts';
 import { useDevice, useSubscribed } from '../hooks.ts';
 import { useCurrent } from '../use-current.ts';
 import { PinPad } from './PinPad.tsx';
+import { shortenedMs } from '../../util/test-hooks.ts';
 
 /**
  * The locked door station (issue 12): the visitor's screen and nothing else. Ring,
@@ -110,8 +111,7 @@ export const DIM_AFTER_MS = 60_000;
 
 /** Test hook: `localStorage['doorpeer:door-dim-ms']` dims sooner (it can only shorten the minute). */
 function dimAfterMs(): number {
-  const v = Number(globalThis.localStorage?.getItem('doorpeer:door-dim-ms'));
-  return v >= 500 && v < DIM_AFTER_MS ? v : DIM_AFTER_MS;
+  return shortenedMs('doorpeer:door-dim-ms', DIM_AFTER_MS, 500);
 }
 
 /**
