@@ -15,43 +15,20 @@
  */
 import type { Page } from '@playwright/test';
 import { turnCredential } from '../../signaling/turn.ts';
-import { Coturn } from './support/coturn.ts';
 import { chooseRoleIfAsked, gotoRoute, type Device, type Devices } from './support/devices.ts';
 import { expect, test } from './support/fixtures.ts';
 import { pairByCode } from './support/pairing.ts';
-import { Relay, withEnv } from './support/relay.ts';
+import type { Relay } from './support/relay.ts';
+import { TURN_SECRET, turnTest } from './support/turn-fixture.ts';
 import { tryAllocate } from './support/turn-client.ts';
 import { expectConnectionState } from './support/ui.ts';
-import { expectLiveVideo } from './support/video.ts';
+import { expectFramesAdvance, expectLiveVideo } from './support/video.ts';
 
-const SECRET = 'e2e-turn-shared-secret';
+const SECRET = TURN_SECRET;
 const DEVICE_ID = 'abcdefghijklmnopqrstuvwxyz';
 
-type Policy = 'all' | 'relay';
+const it = turnTest;
 
-const it = test.extend<{ coturn: Coturn; policy: Policy }>({
-  policy: ['relay', { option: true }],
-  // eslint-disable-next-line no-empty-pattern -- Playwright requires the destructuring form.
-  coturn: async ({}, use) => {
-    const coturn = await Coturn.start({ secret: SECRET });
-    await use(coturn);
-    await coturn.stop();
-  },
-  relay: async ({ coturn, policy, relayOptions }, use) => {
-    const relay = await withEnv(
-      {
-        DOORPEER_TURN_SECRET: SECRET,
-        DOORPEER_TURN_URLS: coturn.url,
-        DOORPEER_ICE_TRANSPORT_POLICY: policy,
-      },
-      () => Relay.start(relayOptions),
-    );
-    await use(relay);
-    await relay.stop();
-  },
-});
-
-/** Set environment variables only while `fn` runs (the relay child inherits them when spawned). */
 /**
  * A viewer whose page records every RTCPeerConnection the app makes (the real one,
  * constructed unchanged), so the test can ask it for `getStats()` like a person
@@ -161,3 +138,29 @@ test.describe('TURN available but not forced', () => {
     await expect(viewer.page.getByTestId('connection-path')).toHaveAttribute('data-path', 'direct');
   });
 });
+
+it('the TURN server a live view goes through restarts: the viewer restarts ICE on the same connection, says so meanwhile, and the video moves again without a tap', async ({
+  relay,
+  devices,
+  coturn,
+}) => {
+  const viewer = await watchLive(devices, relay);
+  const linksBefore = await markCount(viewer.page, 'doorpeer:link-created');
+
+  await coturn.restart();
+  // The allocation the media went through is gone: the frozen picture is called what it is...
+  await expectConnectionState(viewer.page, 'reconnecting');
+  // ...until a new path is found through the restarted server.
+  await expectConnectionState(viewer.page, 'live');
+  await expectFramesAdvance(viewer.page, 10);
+
+  // It was an ICE restart of the same peer connection (no new link, so no new DTLS handshake),
+  // and the media still goes through coturn.
+  expect(await markCount(viewer.page, 'doorpeer:ice-restart')).toBeGreaterThan(0);
+  expect(await markCount(viewer.page, 'doorpeer:link-created')).toBe(linksBefore);
+  await expect.poll(() => selectedPair(viewer.page)).toMatchObject({ local: 'relay', policy: 'relay' });
+});
+
+function markCount(page: Page, name: string): Promise<number> {
+  return page.evaluate((n) => performance.getEntriesByName(n).length, name);
+}

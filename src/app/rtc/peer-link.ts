@@ -50,6 +50,8 @@ type PeerLinkEvents = {
   connect: [];
   close: [];
   error: [code: string, message: string];
+  /** The network path was lost (`lost`: ICE disconnected, being restarted) or found again (`back`). */
+  path: ['lost' | 'back'];
   /** The peer's DTLS certificate is not the pinned one: possible man in the middle. */
   'pin-mismatch': [where: 'sdp' | 'transport'];
 };
@@ -69,6 +71,11 @@ export class PeerLink extends Emitter<PeerLinkEvents> {
   /** Local candidates wait until the SDP they belong to has gone out on `signal`. */
   private pendingCandidates: SignalData[] | null = [];
   private readonly streams = new Set<string>();
+  private readonly initiator: boolean;
+  /** ICE restarts since the path last worked (see `onIceState`). */
+  private restarts = 0;
+  private pathLost = false;
+  private iceTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(opts: PeerLinkOptions, hold = false) {
     super();
@@ -124,15 +131,17 @@ export class PeerLink extends Emitter<PeerLinkEvents> {
         t.addEventListener('unmute', () => markPhase(`unmute-${t.kind}`), { once: true });
       this.emit('stream', s);
     };
+    this.initiator = opts.initiator;
     pc.oniceconnectionstatechange = () => {
       markPhase(`ice-${pc.iceConnectionState}`);
-      if (pc.iceConnectionState === 'failed')
-        this.fail('ERR_ICE_CONNECTION_FAILURE', 'Ice connection failed.');
+      this.onIceState(pc.iceConnectionState);
     };
     pc.onconnectionstatechange = () => {
       markPhase(`pc-${pc.connectionState}`);
       if (pc.connectionState === 'connected') void this.verifyTransport();
-      else if (pc.connectionState === 'failed') this.fail('ERR_CONNECTION_FAILURE', 'Connection failed.');
+      // DTLS itself failed while ICE had a path: no restart can mend that.
+      else if (pc.connectionState === 'failed' && pc.iceConnectionState !== 'failed')
+        this.fail('ERR_CONNECTION_FAILURE', 'Connection failed.');
     };
 
     // The offer goes out at once: no timer, no batching.
@@ -231,6 +240,64 @@ export class PeerLink extends Emitter<PeerLinkEvents> {
     }
   }
 
+  /**
+   * The network path broke (Wi-Fi to mobile data, a router or TURN server restarted): ICE
+   * says `disconnected`, and `failed` some seconds later. Both ends keep their DTLS session
+   * and the pinned certificates; only the path is found again. The viewer (the side that
+   * offers) restarts ICE when `disconnected` lasts `ICE_RESTART_AFTER_MS` or at `failed`,
+   * and sends the new offer through the relay like the first one; the camera answers it
+   * with the same pin check. A path that does not come back after `MAX_ICE_RESTARTS`, or a
+   * camera that hears no new offer within `ICE_RESTART_GRACE_MS` of `failed`, ends the link
+   * (and the live view makes a new one, as after any close).
+   */
+  private onIceState(state: RTCIceConnectionState): void {
+    clearTimeout(this.iceTimer);
+    this.iceTimer = undefined;
+    switch (state) {
+      case 'connected':
+      case 'completed':
+        this.restarts = 0;
+        if (this.pathLost) {
+          this.pathLost = false;
+          this.emit('path', 'back');
+        }
+        return;
+      case 'disconnected':
+        if (!this.pathLost) {
+          this.pathLost = true;
+          this.emit('path', 'lost');
+        }
+        if (this.initiator) this.iceTimer = setTimeout(() => this.restartIce(), ICE_RESTART_AFTER_MS);
+        return;
+      case 'failed':
+        if (this.initiator) this.restartIce();
+        else
+          this.iceTimer = setTimeout(
+            () => this.fail('ERR_ICE_CONNECTION_FAILURE', 'Ice connection failed.'),
+            ICE_RESTART_GRACE_MS,
+          );
+        return;
+      default:
+        return;
+    }
+  }
+
+  private restartIce(): void {
+    if (this.closed) return;
+    if (this.restarts >= MAX_ICE_RESTARTS) {
+      this.fail('ERR_ICE_CONNECTION_FAILURE', 'Ice connection failed.');
+      return;
+    }
+    this.restarts++;
+    markPhase('ice-restart', { attempt: this.restarts });
+    this.pc.restartIce();
+    // Candidates of the new generation go out after the offer they belong to, as at the start.
+    this.pendingCandidates ??= [];
+    this.run('ERR_CREATE_OFFER', () => this.describe('offer'));
+    // A restart that finds no path is followed by another (a new `failed` may never come).
+    this.iceTimer = setTimeout(() => this.restartIce(), ICE_RESTART_RETRY_MS);
+  }
+
   /** Creates and sets the local offer or answer, then sends it and the candidates that were waiting for it. */
   private async describe(type: 'offer' | 'answer'): Promise<void> {
     const desc = type === 'offer' ? await this.pc.createOffer() : await this.pc.createAnswer();
@@ -300,12 +367,22 @@ export class PeerLink extends Emitter<PeerLinkEvents> {
     this.closed = true;
     this.pc.onicecandidate = this.pc.ontrack = null;
     this.pc.oniceconnectionstatechange = this.pc.onconnectionstatechange = null;
+    clearTimeout(this.iceTimer);
     this.channel.onclose = null;
     this.channel.close();
     this.pc.close();
     this.emit('close');
   }
 }
+
+/** How long ICE may stay `disconnected` before the viewer looks for a new path (Chrome calls it `failed` only after ~15 s more). */
+const ICE_RESTART_AFTER_MS = 2000;
+/** How long one ICE restart may take to find a path before the next is tried. */
+const ICE_RESTART_RETRY_MS = 8000;
+/** Restarts in a row without a working path before the link gives up. */
+const MAX_ICE_RESTARTS = 3;
+/** How long the camera waits at `failed` for the viewer's restart offer. */
+const ICE_RESTART_GRACE_MS = ICE_RESTART_RETRY_MS * MAX_ICE_RESTARTS;
 
 /** How long a prepared offer may wait for a tap. */
 const SPARE_MAX_AGE_MS = 60_000;

@@ -148,6 +148,12 @@ export class LiveSession extends Emitter<LiveEvents> {
       this.attempt = 0;
       this.setState('live');
     });
+    // The path broke and the link is restarting ICE: the picture is frozen, say so until it moves again.
+    link.on('path', (p) => {
+      if (this.link !== link) return;
+      if (p === 'lost') this.setState('reconnecting');
+      else if (this.state === 'reconnecting') this.setState('live');
+    });
     link.on('close', () => {
       if (this.link !== link) return;
       this.link = null;

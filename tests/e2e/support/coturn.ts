@@ -6,6 +6,7 @@
  *
  *   const turn = await Coturn.start({ secret: 'test-secret' });
  *   turn.url      // turn:127.0.0.1:PORT?transport=udp
+ *   await turn.restart();   // same port and secret, every allocation gone
  *   await turn.stop();
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -26,24 +27,27 @@ const RELAY_PORTS = 200;
 
 export interface CoturnOptions {
   secret: string;
+  /** The listening port; a free one when left out (`restart` passes the old one). */
+  port?: number;
 }
 
 export class Coturn {
   private stderrTail = '';
 
   private constructor(
-    private readonly child: ChildProcess,
+    private child: ChildProcess,
     readonly port: number,
-    private readonly dir: string,
-    private readonly exited: Promise<void>,
+    private readonly secret: string,
+    private dir: string,
+    private exited: Promise<void>,
   ) {}
 
   get url(): string {
     return `turn:127.0.0.1:${this.port}?transport=udp`;
   }
 
-  static async start({ secret }: CoturnOptions): Promise<Coturn> {
-    const port = await freeUdpPort();
+  static async start({ secret, port: wanted }: CoturnOptions): Promise<Coturn> {
+    const port = wanted ?? (await freeUdpPort());
     const minPort = randomInt(40_000, 60_000 - RELAY_PORTS);
     const dir = mkdtempSync(path.join(tmpdir(), 'doorpeer-coturn-'));
     const args = [
@@ -88,7 +92,7 @@ export class Coturn {
         resolve();
       }),
     );
-    const turn = new Coturn(child, port, dir, exited);
+    const turn = new Coturn(child, port, secret, dir, exited);
     const keepTail = (chunk: Buffer): void => {
       turn.stderrTail = (turn.stderrTail + chunk.toString('utf8')).slice(-4000);
     };
@@ -119,6 +123,20 @@ export class Coturn {
     throw new Error(
       `turnserver ${gone ? 'exited' : 'did not answer STUN'} on port ${this.port}:\n${this.stderrTail}`,
     );
+  }
+
+  /**
+   * Stops this server and starts a new one in its place, on the same port and secret (so the
+   * URL and the credentials devices already hold stay good) but relaying from a new port
+   * range: every allocation is gone, as when the TURN box of a home network reboots. Used to
+   * take the path a live view is on away from under it.
+   */
+  async restart(): Promise<void> {
+    await this.stop();
+    const next = await Coturn.start({ secret: this.secret, port: this.port });
+    this.child = next.child;
+    this.dir = next.dir;
+    this.exited = next.exited;
   }
 
   async stop(): Promise<void> {
