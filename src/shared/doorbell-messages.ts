@@ -51,6 +51,11 @@ export const DoorbellMessages = [
   /** Viewer -> door: I answer / I decline this ring. The first answer owns the conversation. */
   z.object({ k: z.literal('ring-answer'), id: ringId }),
   z.object({ k: z.literal('ring-decline'), id: ringId }),
+  /**
+   * Viewer -> door: this ring reached me (ringing, or kept as missed). A ring pressed while
+   * the door had no relay is sent again until each viewer says so (`late-rings.ts`).
+   */
+  z.object({ k: z.literal('ring-seen'), id: ringId }),
   /** Door -> viewers: what became of the ring, and who answered it. */
   z.object({
     k: z.literal('ring-state'),

@@ -16,6 +16,7 @@ import type { Db, PairedPeer } from '../db.ts';
 import type { Messenger } from '../messenger.ts';
 import { Emitter, randomId } from '../util/emitter.ts';
 import { grabJpeg } from './frame-grab.ts';
+import { LateRings, type LateRing } from './late-rings.ts';
 import { MessageOutbox } from './outbox.ts';
 import { recordMessage } from './recorder.ts';
 import {
@@ -69,6 +70,10 @@ export class DoorStation extends Emitter<DoorEvents> {
   pushReachable: (viewerId: string) => boolean = () => false;
   /** Whether the conversation's owner has been seen watching (so that leaving ends it). */
   private ownerSeen = false;
+  /** Rings pressed while the door had no relay, sent when it is back. */
+  private readonly late = new LateRings();
+  /** The last ring's snapshot, for a viewer found away after it was taken. */
+  private lastSnapshot: { id: string; jpeg: Uint8Array<ArrayBuffer> } | null = null;
 
   constructor(
     private readonly messenger: Messenger,
@@ -91,8 +96,14 @@ export class DoorStation extends Emitter<DoorEvents> {
       messenger.on('offline', (id) => {
         const s = this.state;
         // A viewer whose app is closed may still answer from its push notification (issue 13).
-        if (s.phase === 'ringing' && !this.pushReachable(id))
-          this.input({ type: 'decline', id: s.id, now: Date.now(), by: id });
+        if (s.phase !== 'ringing') return;
+        // Away now, it still hears of the ring when it is back (as missed if it is over by then).
+        this.late.add(s.id, s.since, [id]);
+        if (this.lastSnapshot?.id === s.id) this.late.setSnapshot(s.id, this.lastSnapshot.jpeg);
+        if (!this.pushReachable(id)) this.input({ type: 'decline', id: s.id, now: Date.now(), by: id });
+      }),
+      messenger.relay.on('state', (st) => {
+        if (st === 'online') void this.sendLateRings(this.late.all());
       }),
       streamer.on('watchers', (ws) => {
         const s = this.state;
@@ -183,14 +194,25 @@ export class DoorStation extends Emitter<DoorEvents> {
       case 'ring': {
         const at = Date.now();
         // The ring first, to everyone at once: the owner's phone rings before the picture is ready.
-        await Promise.all(e.targets.map((id) => this.messenger.send(id, { k: 'ring', id: e.id, at })));
+        const sent = await Promise.all(
+          e.targets.map((id) => this.messenger.send(id, { k: 'ring', id: e.id, at })),
+        );
+        const unsent = e.targets.filter((_, i) => !sent[i]);
+        this.late.add(e.id, at, unsent);
         void this.log.add({
           event: 'ring',
           deviceId: me,
           name: 'Visitor',
-          reason: `${e.targets.length} viewers`,
+          reason:
+            unsent.length === 0
+              ? `${e.targets.length} viewers`
+              : `${e.targets.length} viewers, ${unsent.length} unreachable until the relay is back`,
         });
-        await this.sendSnapshot(e.id, e.targets);
+        const jpeg = await this.takeSnapshot();
+        if (!jpeg) return;
+        this.lastSnapshot = { id: e.id, jpeg };
+        if (this.late.has(e.id)) this.late.setSnapshot(e.id, jpeg);
+        await this.sendSnapshot(e.id, jpeg, e.targets);
         return;
       }
       case 'answered': {
@@ -219,10 +241,44 @@ export class DoorStation extends Emitter<DoorEvents> {
       .map((p) => p.deviceId);
   }
 
-  private async sendSnapshot(id: string, targets: string[]): Promise<void> {
+  private async takeSnapshot(): Promise<Uint8Array<ArrayBuffer> | null> {
     const blob = this.stream ? await grabJpeg(this.stream, this.ctl.signal) : null;
-    const jpeg = blob ? await fitSnapshot(blob) : null;
-    if (!jpeg) return;
+    return blob ? fitSnapshot(blob) : null;
+  }
+
+  /**
+   * Rings the relay did not carry go (again) to the viewers that have not said `ring-seen`,
+   * with their press time (a viewer shows a ring from long ago as missed, without ringing),
+   * their snapshot, and what became of them at the door when they are over.
+   */
+  private async sendLateRings(rings: readonly LateRing[], only?: string): Promise<void> {
+    for (const ring of rings) {
+      const targets = ring.targets.filter((id) => {
+        const peer = this.messenger.peers.get(id);
+        return (only === undefined || id === only) && peer && !peer.unpairing && peer.permissions.watch;
+      });
+      const sent = await Promise.all(
+        targets.map((id) => this.messenger.send(id, { k: 'ring', id: ring.id, at: ring.at })),
+      );
+      const reached = targets.filter((_, i) => sent[i]);
+      if (reached.length === 0) continue;
+      if (ring.snapshot) await this.sendSnapshot(ring.id, ring.snapshot, reached);
+      const over = this.ringOutcome(ring);
+      if (over) for (const id of reached) void this.messenger.send(id, over);
+    }
+  }
+
+  /** What became of a ring that is no longer the one ringing, for a viewer that hears of it late. */
+  private ringOutcome(ring: LateRing): SessionMessage | null {
+    const s = this.state;
+    if (s.phase !== 'idle' && s.id === ring.id) {
+      if (s.phase === 'ringing') return null; // still ringing: it rings there too
+      if (s.phase === 'answered') return { k: 'ring-state', id: ring.id, state: 'answered', by: s.owner };
+    }
+    return { k: 'ring-state', id: ring.id, state: 'no-answer', by: null };
+  }
+
+  private async sendSnapshot(id: string, jpeg: Uint8Array<ArrayBuffer>, targets: string[]): Promise<void> {
     const parts = splitChunks(jpeg);
     const header: SessionMessage = {
       k: 'ring-snapshot',
@@ -254,6 +310,13 @@ export class DoorStation extends Emitter<DoorEvents> {
       case 'ring-answer':
         if (!from.permissions.watch) return;
         this.input({ type: 'answer', id: msg.id, now, by: { deviceId: from.deviceId, name: from.name } });
+        return;
+      case 'ring-seen':
+        this.late.seen(msg.id, from.deviceId);
+        return;
+      case 'messages-pull':
+        // The viewer is (back) online: what it missed while the door had no relay goes now.
+        void this.sendLateRings(this.late.for(from.deviceId), from.deviceId);
         return;
       case 'ring-decline':
         if (this.state.phase === 'ringing' && this.state.id === msg.id)

@@ -102,26 +102,33 @@ export class RingReceiver extends Emitter<{
     if (from.role !== 'camera' || from.unpairing) return;
     switch (msg.k) {
       case 'ring': {
-        if (this.find(from.deviceId, msg.id)) return;
-        markPhase('ring-received');
-        const ring: Ring = {
-          cameraId: from.deviceId,
-          cameraName: from.name,
-          id: msg.id,
-          at: msg.at,
-          receivedAt: Date.now(),
-          view: 'ringing',
-          by: null,
-          snapshot: null,
-        };
-        this.rings = [...this.rings, ring].slice(-MAX_RINGS);
-        this.timers.set(
-          key(ring),
-          setTimeout(() => this.update(ring.cameraId, ring.id, { type: 'timeout' }), RING_ALERT_MS),
-        );
-        void this.log.add({ event: 'ring', deviceId: from.deviceId, name: from.name });
-        this.emit('rings', this.rings);
-        this.emit('ring', ring);
+        const receivedAt = Date.now();
+        // Pressed while the door had no relay, and over by now: kept as missed, without ringing.
+        if (receivedAt - msg.at > RING_ALERT_MS) return this.lateRing(from, msg.id, msg.at, receivedAt);
+        if (!this.find(from.deviceId, msg.id)) {
+          markPhase('ring-received');
+          const ring: Ring = {
+            cameraId: from.deviceId,
+            cameraName: from.name,
+            id: msg.id,
+            at: msg.at,
+            receivedAt,
+            view: 'ringing',
+            by: null,
+            snapshot: null,
+          };
+          this.rings = [...this.rings, ring].slice(-MAX_RINGS);
+          this.timers.set(
+            key(ring),
+            setTimeout(() => this.update(ring.cameraId, ring.id, { type: 'timeout' }), RING_ALERT_MS),
+          );
+          void this.log.add({ event: 'ring', deviceId: from.deviceId, name: from.name });
+          this.emit('rings', this.rings);
+          this.emit('ring', ring);
+        }
+        // Said for every ring, also one already here: a ring the door could not send at the
+        // time is sent again until each viewer says it has it (`late-rings.ts`).
+        void this.messenger.send(from.deviceId, { k: 'ring-seen', id: msg.id });
         return;
       }
       case 'ring-snapshot':
@@ -153,6 +160,35 @@ export class RingReceiver extends Emitter<{
       default:
         return;
     }
+  }
+
+  /** A ring that reaches this device after its time (the door had no relay): a missed ring, once. */
+  private async lateRing(from: PairedPeer, id: string, at: number, receivedAt: number): Promise<void> {
+    await this.missedLoaded;
+    const known =
+      this.find(from.deviceId, id) || this.missedList.some((m) => m.key === `${from.deviceId}/${id}`);
+    if (!known) {
+      const ring: Ring = {
+        cameraId: from.deviceId,
+        cameraName: from.name,
+        id,
+        at,
+        receivedAt,
+        view: 'missed',
+        by: null,
+        snapshot: null,
+      };
+      this.rings = [...this.rings, ring].slice(-MAX_RINGS);
+      void this.log.add({
+        event: 'ring',
+        deviceId: from.deviceId,
+        name: from.name,
+        reason: 'missed: the door had no connection',
+      });
+      this.emit('rings', this.rings);
+      await this.keepMissed(ring);
+    }
+    void this.messenger.send(from.deviceId, { k: 'ring-seen', id });
   }
 
   private find(cameraId: string, id: string): Ring | undefined {

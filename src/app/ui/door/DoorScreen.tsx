@@ -50,12 +50,19 @@ export function DoorScreen({
     () => device.doorLock.config.answerName || 'The owner',
     [device],
   );
+  // Not shown to the visitor (a ring pressed without a relay is kept and sent later); for tests and drills.
+  const relayState = useSubscribed(
+    (f) => device.relay.on('state', f),
+    () => device.relay.state,
+    [device.relay],
+  );
   const [unlocking, setUnlocking] = useState(false);
   return (
     <main
       class="door-station"
       data-testid="door-station"
       data-pending-messages={pending.length}
+      data-relay-state={relayState}
       aria-label="Doorbell"
     >
       <h1 class="visually-hidden" data-testid="door-lock-state" data-state="locked">
