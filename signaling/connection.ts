@@ -8,7 +8,7 @@
  * frame, and no promise unless a frame is waiting on async work.
  */
 import { WebSocket } from 'ws';
-import type { RelayErrorCode, RelayFrame } from '../src/shared/protocol.ts';
+import { LIMITS, type RelayErrorCode, type RelayFrame } from '../src/shared/protocol.ts';
 import { SlidingWindow, TokenBucket } from './limits.ts';
 
 export type ConnectionState =
@@ -38,6 +38,14 @@ export class RelaySocket extends WebSocket {
 
 let nextSerial = 1;
 
+/**
+ * The most the relay queues for one socket that is not reading: 64 frames of the largest size. Past
+ * it the socket is cut off. Without a cap, a device that stopped reading (or an attacker's socket that
+ * never does) made the relay hold every frame sent to it until the dead-peer check, 15 to 30 s later,
+ * from any number of senders at full rate (found by `npm run drill -- relay-fuzz`).
+ */
+export const MAX_BUFFERED_BYTES = 64 * LIMITS.maxFrameBytes;
+
 export class Connection {
   /** For log lines and ping slices only; says nothing about the device. */
   readonly serial = nextSerial++;
@@ -51,6 +59,8 @@ export class Connection {
    * handled synchronously, with no promise per frame.
    */
   pending: Promise<void> | null = null;
+  /** Set when the relay cut this socket off because it was not reading (its backlog passed `MAX_BUFFERED_BYTES`). */
+  stalled = false;
   /** The device this socket proved to be; kept after close so cleanup can find its routing entry. */
   authenticatedAs: string | undefined = undefined;
   readonly #bucket: TokenBucket;
@@ -96,12 +106,19 @@ export class Connection {
   }
 
   send(frame: RelayFrame): void {
-    if (this.isOpen) this.ws.send(JSON.stringify(frame));
+    if (this.isOpen) this.sendJson(JSON.stringify(frame));
   }
 
   /** Send a frame already serialised (the relay's hot `deliver` path, see `hot-frames.ts`). */
   sendJson(json: string): void {
-    if (this.isOpen) this.ws.send(json);
+    if (!this.isOpen) return;
+    this.ws.send(json);
+    // What the kernel would not take waits in user space; a peer that lets it grow is not reading.
+    // Cut, not closed: a close frame would only queue behind the backlog.
+    if (this.ws.bufferedAmount > MAX_BUFFERED_BYTES) {
+      this.stalled = true;
+      this.terminate();
+    }
   }
 
   error(code: RelayErrorCode, message: string, extras: ErrorExtras = {}): void {

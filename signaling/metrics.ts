@@ -29,6 +29,7 @@ export const KNOWN_REJECT_REASONS = [
   'rate-limited',
   'flood',
   'dead-peer',
+  'slow-consumer',
   'replaced',
   'recipient-offline',
   'pair-limit',

@@ -196,6 +196,7 @@ export function createRelay(options: Partial<RelayOptions> = {}): Relay {
     const conn = (this as RelaySocket).conn;
     if (!conn) return;
     conn.state = { kind: 'closed' };
+    if (conn.stalled) counters.reject('slow-consumer');
     awaitingAuth.delete(conn);
     connections.delete(conn);
     const handle = ctx.pairing.handleOf(conn);
