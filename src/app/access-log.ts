@@ -19,7 +19,8 @@ export class AccessLog extends Emitter<{ added: [AccessEntry] }> {
       .then(() => appendLog(this.db, full))
       .then(
         () => this.emit('added', full),
-        // A full disk must not stop the camera; the entry is lost, and the log says so next time.
+        // A full disk must not stop the camera: the entry is lost, and `db.ts` has told the
+        // person so (`storage-full`, naming the activity log).
         () => undefined,
       );
     return this.chain;

@@ -2,9 +2,29 @@
  * All IndexedDB access (via `idb`). One schema, one upgrade step per version.
  * Write helpers await `tx.done` so a resolved promise means the data is on disk.
  * Errors from IndexedDB (quota, private mode) propagate as DOMExceptions; the
- * caller turns them into `AppError('storage-failed')`.
+ * caller turns them into `AppError('storage-failed')`. Writes outside the clip stores
+ * also report a failure to `storageHealth`, which tells the person (clip writes have
+ * their own states: `clip-storage-full`, `camera-clips-full`).
+ *
+ * Reads check every record's shape (`storage/record-checks.ts`): a damaged record is
+ * skipped and reported, never deleted and never handed on. `clipParts` is not checked:
+ * its chunks were verified before they were stored, and the clip they make up is checked
+ * against its SHA-256 when it is put together, which catches a damaged part anyway.
+ *
+ * An upgrade that another tab blocks (it holds an older version open) is reported and
+ * goes on by itself once that tab lets go; when a newer version in another tab needs the
+ * database, this tab closes its connection at once and says so (`storageHealth.closed`).
  */
-import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
+import { openDB, type DBSchema, type IDBPDatabase, type StoreNames, type StoreValue } from 'idb';
+import { AppError } from './errors.ts';
+import {
+  keyText,
+  recordIsSound,
+  settingIsSound,
+  sortRecords,
+  type CheckedStore,
+} from './storage/record-checks.ts';
+import { storageHealth, type WritePlace } from './storage/storage-health.ts';
 import type { Identity } from '../shared/crypto/identity.ts';
 import type { PeerCard } from '../shared/session.ts';
 import type { ChannelCounters } from '../shared/crypto/seal.ts';
@@ -229,7 +249,9 @@ export type AccessEvent =
   // Door station lock (issue 12): unlocked (PIN or remote), locked again, a wrong PIN.
   | 'door-unlocked'
   | 'door-locked'
-  | 'door-pin-wrong';
+  | 'door-pin-wrong'
+  // Storage (issue 18): records skipped on reading because they failed their shape check.
+  | 'storage-damaged';
 
 /** One line of the local access log: who did what, when; refusals with their reason. */
 export interface AccessEntry {
@@ -317,8 +339,19 @@ export const DB_VERSION = 4;
 
 export type Db = IDBPDatabase<DoorpeerDB>;
 
-export function openDoorpeerDb(name = DB_NAME): Promise<Db> {
-  return openDB<DoorpeerDB>(name, DB_VERSION, {
+export async function openDoorpeerDb(name = DB_NAME): Promise<Db> {
+  const db = await openDB<DoorpeerDB>(name, DB_VERSION, {
+    // Another tab holds the database at an older version and has not let go: say so. The
+    // open goes on by itself when that tab closes its connection (or the tab itself).
+    blocked: () => storageHealth.noteBlocked(true),
+    // A newer Doorpeer in another tab wants to upgrade (or delete) the database. Holding on
+    // would leave it waiting forever, so this tab lets go at once and tells its person to reload.
+    blocking: (_current, _next, event) => {
+      (event.target as IDBDatabase).close();
+      storageHealth.noteClosed();
+    },
+    // The browser closed the connection itself (storage cleared, disk gone): the same for the person.
+    terminated: () => storageHealth.noteClosed(),
     upgrade(db, oldVersion) {
       // One step per version; a database at version N runs every step after N.
       if (oldVersion < 1) {
@@ -349,51 +382,115 @@ export function openDoorpeerDb(name = DB_NAME): Promise<Db> {
       }
     },
   });
+  storageHealth.noteBlocked(false);
+  return db;
 }
 
+/**
+ * Runs a write to `place`; a failure is reported to `storageHealth` (so the person hears of
+ * it) and still rejects, so the caller can undo what it showed.
+ */
+async function reported<T>(place: WritePlace, write: () => Promise<T>): Promise<T> {
+  try {
+    return await write();
+  } catch (e) {
+    storageHealth.noteWriteFailed(place, e);
+    throw e;
+  }
+}
+
+/** Every record of a checked store (or of `query` in it), damaged ones skipped and reported. */
+async function checkedAll<S extends CheckedStore & StoreNames<DoorpeerDB>>(
+  db: Db,
+  store: S,
+  query?: IDBKeyRange,
+): Promise<StoreValue<DoorpeerDB, S>[]> {
+  const tx = db.transaction(store);
+  const [keys, values] = await Promise.all([tx.store.getAllKeys(query), tx.store.getAll(query), tx.done]);
+  const { sound, damaged } = sortRecords<StoreValue<DoorpeerDB, S>>(store, keys, values);
+  storageHealth.noteDamaged(store, damaged);
+  return sound;
+}
+
+/** One record of a checked store, or undefined if absent or damaged (reported). */
+function checkedOne<S extends CheckedStore>(store: S, key: IDBValidKey, value: unknown): boolean {
+  if (value === undefined || recordIsSound(store, value)) return true;
+  storageHealth.noteDamaged(store, [keyText(key)]);
+  return false;
+}
+
+/**
+ * This device's identity, or undefined on first run. A damaged one is an error, never
+ * "none": making a new identity over it would break every pairing this device has.
+ */
 export async function loadIdentity(db: Db): Promise<StoredIdentity | undefined> {
-  return db.get('identity', 'self');
+  const identity = await db.get('identity', 'self');
+  if (!checkedOne('identity', 'self', identity)) throw new AppError('storage-identity-damaged');
+  return identity;
 }
 
 /** Stores the identity only if none exists yet; returns the one that is stored (two tabs may race). */
 export async function saveIdentityOnce(db: Db, identity: StoredIdentity): Promise<StoredIdentity> {
-  const tx = db.transaction('identity', 'readwrite');
-  const existing = await tx.store.get('self');
-  if (!existing) await tx.store.put(identity, 'self');
-  await tx.done;
-  return existing ?? identity;
+  return reported('identity', async () => {
+    const tx = db.transaction('identity', 'readwrite');
+    const existing = await tx.store.get('self');
+    if (!existing) await tx.store.put(identity, 'self');
+    await tx.done;
+    return existing ?? identity;
+  });
 }
 
 /** Replaces the stored identity (certificate rotation keeps the keys, so the device ID stays). */
 export async function replaceIdentity(db: Db, identity: StoredIdentity): Promise<void> {
-  const tx = db.transaction('identity', 'readwrite');
-  await tx.store.put(identity, 'self');
-  await tx.done;
+  await reported('identity', async () => {
+    const tx = db.transaction('identity', 'readwrite');
+    await tx.store.put(identity, 'self');
+    await tx.done;
+  });
 }
 
 export async function listPeers(db: Db): Promise<PairedPeer[]> {
-  const all = await db.getAll('peers');
+  const all = await checkedAll(db, 'peers');
   return all.sort((a, b) => a.pairedAt - b.pairedAt);
 }
 
 export async function getPeer(db: Db, deviceId: string): Promise<PairedPeer | undefined> {
-  return db.get('peers', deviceId);
+  const peer = await db.get('peers', deviceId);
+  return checkedOne('peers', deviceId, peer) ? peer : undefined;
 }
 
 export async function putPeer(db: Db, peer: PairedPeer): Promise<void> {
-  const tx = db.transaction('peers', 'readwrite');
-  await tx.store.put(peer);
-  await tx.done;
+  await reported('peers', async () => {
+    const tx = db.transaction('peers', 'readwrite');
+    await tx.store.put(peer);
+    await tx.done;
+  });
 }
 
 export async function deletePeer(db: Db, deviceId: string): Promise<void> {
-  const tx = db.transaction('peers', 'readwrite');
-  await tx.store.delete(deviceId);
-  await tx.done;
+  await reported('peers', async () => {
+    const tx = db.transaction('peers', 'readwrite');
+    await tx.store.delete(deviceId);
+    await tx.done;
+  });
 }
 
+/** A setting, and whether a value was stored under its key that failed its shape check (reported). */
+export async function readSetting<K extends keyof Settings>(
+  db: Db,
+  key: K,
+): Promise<{ value: Settings[K] | undefined; damaged: boolean }> {
+  const value = await db.get('settings', key);
+  if (value === undefined || settingIsSound(key, value)) {
+    return { value: value as Settings[K] | undefined, damaged: false };
+  }
+  storageHealth.noteDamaged(`settings/${key}`, [key]);
+  return { value: undefined, damaged: true };
+}
+
+/** A setting; undefined when unset or damaged (the caller's default then applies). */
 export async function getSetting<K extends keyof Settings>(db: Db, key: K): Promise<Settings[K] | undefined> {
-  return (await db.get('settings', key)) as Settings[K] | undefined;
+  return (await readSetting(db, key)).value;
 }
 
 export async function setSetting<K extends keyof Settings>(
@@ -401,52 +498,72 @@ export async function setSetting<K extends keyof Settings>(
   key: K,
   value: Settings[K],
 ): Promise<void> {
-  const tx = db.transaction('settings', 'readwrite');
-  await tx.store.put(value, key);
-  await tx.done;
+  await reported(`settings/${key}`, async () => {
+    const tx = db.transaction('settings', 'readwrite');
+    await tx.store.put(value, key);
+    await tx.done;
+  });
 }
 
+/**
+ * A damaged counter record cannot be read as none: the channel would start sending from 1,
+ * and the peer, which remembers the highest counter it saw, would refuse every message as a
+ * replay. So it reads as a send counter above any this channel can have used (counters grow
+ * by one per message and `SEND_SKIP` per restart; the clock in ms is far beyond both), and a
+ * receive counter that accepts the peer's next one, as after pairing (a replay is still
+ * refused by its timestamp window and its IV, `SealedChannel.open`).
+ */
 export async function getCounters(db: Db, deviceId: string): Promise<ChannelCounters | undefined> {
-  return db.get('counters', deviceId);
+  const c = await db.get('counters', deviceId);
+  return checkedOne('counters', deviceId, c) ? c : { send: Date.now(), recv: -1 };
 }
 
 export async function putCounters(db: Db, deviceId: string, c: ChannelCounters): Promise<void> {
-  const tx = db.transaction('counters', 'readwrite');
-  await tx.store.put(c, deviceId);
-  await tx.done;
+  await reported('counters', async () => {
+    const tx = db.transaction('counters', 'readwrite');
+    await tx.store.put(c, deviceId);
+    await tx.done;
+  });
 }
 
 export async function deleteCounters(db: Db, deviceId: string): Promise<void> {
-  const tx = db.transaction('counters', 'readwrite');
-  await tx.store.delete(deviceId);
-  await tx.done;
+  await reported('counters', async () => {
+    const tx = db.transaction('counters', 'readwrite');
+    await tx.store.delete(deviceId);
+    await tx.done;
+  });
 }
 
 /** Keeps the log bounded: the newest MAX_LOG entries stay. */
 export const MAX_LOG = 2000;
 
 export async function appendLog(db: Db, entry: AccessEntry): Promise<void> {
-  const tx = db.transaction('log', 'readwrite');
-  await tx.store.add(entry);
-  const count = await tx.store.count();
-  if (count > MAX_LOG) {
-    let cursor = await tx.store.openCursor();
-    for (let extra = count - MAX_LOG; cursor && extra > 0; extra--) {
-      await cursor.delete();
-      cursor = await cursor.continue();
+  await reported('log', async () => {
+    const tx = db.transaction('log', 'readwrite');
+    await tx.store.add(entry);
+    const count = await tx.store.count();
+    if (count > MAX_LOG) {
+      let cursor = await tx.store.openCursor();
+      for (let extra = count - MAX_LOG; cursor && extra > 0; extra--) {
+        await cursor.delete();
+        cursor = await cursor.continue();
+      }
     }
-  }
-  await tx.done;
+    await tx.done;
+  });
 }
 
 /** Newest first. */
 export async function readLog(db: Db, limit = 200): Promise<AccessEntry[]> {
   const out: AccessEntry[] = [];
+  const damaged: string[] = [];
   let cursor = await db.transaction('log').store.index('ts').openCursor(null, 'prev');
   while (cursor && out.length < limit) {
-    out.push(cursor.value);
+    if (recordIsSound('log', cursor.value)) out.push(cursor.value);
+    else damaged.push(keyText(cursor.primaryKey));
     cursor = await cursor.continue();
   }
+  storageHealth.noteDamaged('log', damaged);
   return out;
 }
 
@@ -455,22 +572,24 @@ export const MAX_EVENTS = 300;
 
 /** Stores an alert; false if one with the same key is already there. Drops the oldest beyond the cap. */
 export async function addEvent(db: Db, event: StoredEvent, max = MAX_EVENTS): Promise<boolean> {
-  const tx = db.transaction('events', 'readwrite');
-  if (await tx.store.getKey(event.key)) {
-    await tx.done;
-    return false;
-  }
-  await tx.store.add(event);
-  const count = await tx.store.count();
-  if (count > max) {
-    let cursor = await tx.store.index('receivedAt').openCursor();
-    for (let extra = count - max; cursor && extra > 0; extra--) {
-      await cursor.delete();
-      cursor = await cursor.continue();
+  return reported('events', async () => {
+    const tx = db.transaction('events', 'readwrite');
+    if (await tx.store.getKey(event.key)) {
+      await tx.done;
+      return false;
     }
-  }
-  await tx.done;
-  return true;
+    await tx.store.add(event);
+    const count = await tx.store.count();
+    if (count > max) {
+      let cursor = await tx.store.index('receivedAt').openCursor();
+      for (let extra = count - max; cursor && extra > 0; extra--) {
+        await cursor.delete();
+        cursor = await cursor.continue();
+      }
+    }
+    await tx.done;
+    return true;
+  });
 }
 
 /** Newest first; one camera's, or every camera's. */
@@ -478,30 +597,35 @@ export async function readEvents(db: Db, cameraId?: string, limit = 50): Promise
   const out: StoredEvent[] = [];
   const index = db.transaction('events').store.index(cameraId ? 'camera' : 'receivedAt');
   const range = cameraId ? IDBKeyRange.bound([cameraId, -Infinity], [cameraId, Infinity]) : null;
+  const damaged: string[] = [];
   let cursor = await index.openCursor(range, 'prev');
   while (cursor && out.length < limit) {
-    out.push(cursor.value);
+    if (recordIsSound('events', cursor.value)) out.push(cursor.value);
+    else damaged.push(keyText(cursor.primaryKey));
     cursor = await cursor.continue();
   }
+  storageHealth.noteDamaged('events', damaged);
   return out;
 }
 
 /** Forgets a camera's alerts (after unpairing it). */
 export async function deleteEvents(db: Db, cameraId: string): Promise<void> {
-  const tx = db.transaction('events', 'readwrite');
-  const range = IDBKeyRange.bound([cameraId, -Infinity], [cameraId, Infinity]);
-  let cursor = await tx.store.index('camera').openCursor(range);
-  while (cursor) {
-    await cursor.delete();
-    cursor = await cursor.continue();
-  }
-  await tx.done;
+  await reported('events', async () => {
+    const tx = db.transaction('events', 'readwrite');
+    const range = IDBKeyRange.bound([cameraId, -Infinity], [cameraId, Infinity]);
+    let cursor = await tx.store.index('camera').openCursor(range);
+    while (cursor) {
+      await cursor.delete();
+      cursor = await cursor.continue();
+    }
+    await tx.done;
+  });
 }
 
 // --- Event clips (issue 7) ---
 
 export async function listSealedClips(db: Db): Promise<SealedClipRecord[]> {
-  return (await db.getAll('sealedClips')).sort((a, b) => a.at - b.at);
+  return (await checkedAll(db, 'sealedClips')).sort((a, b) => a.at - b.at);
 }
 
 export async function putSealedClip(db: Db, clip: SealedClipRecord): Promise<void> {
@@ -514,7 +638,8 @@ export async function putSealedClip(db: Db, clip: SealedClipRecord): Promise<voi
 export async function ackSealedClip(db: Db, id: string, deviceId: string): Promise<void> {
   const tx = db.transaction('sealedClips', 'readwrite');
   const c = await tx.store.get(id);
-  if (c) {
+  // A damaged record is left as it is (and reported), not rewritten from what could be read of it.
+  if (c && checkedOne('sealedClips', id, c)) {
     const pending = c.pending.filter((p) => p !== deviceId);
     if (pending.length === 0) await tx.store.delete(id);
     else await tx.store.put({ ...c, pending });
@@ -568,7 +693,7 @@ export async function hasClip(db: Db, key: string): Promise<boolean> {
 
 /** Newest first. */
 export async function listClips(db: Db): Promise<StoredClip[]> {
-  return (await db.getAll('clips')).sort((a, b) => b.at - a.at);
+  return (await checkedAll(db, 'clips')).sort((a, b) => b.at - a.at);
 }
 
 export async function deleteClips(db: Db, keys: readonly string[]): Promise<void> {
@@ -581,27 +706,33 @@ export async function deleteClips(db: Db, keys: readonly string[]): Promise<void
 // --- Visitor messages at the door (issue 12: sealed at rest) ---
 
 export async function listOutbox(db: Db): Promise<OutboxMessage[]> {
-  return (await db.getAll('visitorOutbox')).sort((a, b) => a.at - b.at);
+  return (await checkedAll(db, 'visitorOutbox')).sort((a, b) => a.at - b.at);
 }
 
 export async function putOutbox(db: Db, m: OutboxMessage): Promise<void> {
-  const tx = db.transaction('visitorOutbox', 'readwrite');
-  await tx.store.put(m);
-  await tx.done;
+  await reported('visitorOutbox', async () => {
+    const tx = db.transaction('visitorOutbox', 'readwrite');
+    await tx.store.put(m);
+    await tx.done;
+  });
 }
 
 export async function deleteOutbox(db: Db, ids: readonly string[]): Promise<void> {
   if (ids.length === 0) return;
-  const tx = db.transaction('visitorOutbox', 'readwrite');
-  for (const id of ids) await tx.store.delete(id);
-  await tx.done;
+  await reported('visitorOutbox', async () => {
+    const tx = db.transaction('visitorOutbox', 'readwrite');
+    for (const id of ids) await tx.store.delete(id);
+    await tx.done;
+  });
 }
 
 /** Stores the sealed forms of the old plain messages and deletes the old ones, in one transaction. */
 export async function replaceLegacyOutbox(db: Db, sealed: readonly OutboxMessage[]): Promise<void> {
-  const tx = db.transaction(['visitorOutbox', 'settings'], 'readwrite');
-  const store = tx.objectStore('visitorOutbox');
-  for (const m of sealed) await store.put(m);
-  await tx.objectStore('settings').delete('visitorOutbox');
-  await tx.done;
+  await reported('visitorOutbox', async () => {
+    const tx = db.transaction(['visitorOutbox', 'settings'], 'readwrite');
+    const store = tx.objectStore('visitorOutbox');
+    for (const m of sealed) await store.put(m);
+    await tx.objectStore('settings').delete('visitorOutbox');
+    await tx.done;
+  });
 }

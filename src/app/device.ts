@@ -25,6 +25,7 @@ import { tryOpenClear } from '../shared/crypto/seal.ts';
 import { DoorLock } from './door-lock/door-lock.ts';
 import { serveDoorLock } from './door-lock/remote.ts';
 import { sealLegacyOutbox } from './doorbell/outbox-seal.ts';
+import { storageHealth } from './storage/storage-health.ts';
 
 const PENDING_RETRY_MS = 60_000;
 
@@ -45,6 +46,17 @@ export class Device {
     readonly doorLock: DoorLock,
   ) {
     serveDoorLock(messenger, log, doorLock);
+    // Damaged records go into the access log too (where and which keys), beside the notice, so
+    // that whoever looks into it later knows what was skipped.
+    // Some were found while starting (the paired devices are read first), before this existed.
+    const logDamaged = (place: string, keys: readonly string[]): void =>
+      void log.add({
+        event: 'storage-damaged',
+        deviceId: identity.deviceId,
+        reason: `${place}: ${keys.slice(0, 20).join(', ')}${keys.length > 20 ? ', …' : ''}`,
+      });
+    for (const [place, keys] of storageHealth.damaged) logDamaged(place, [...keys]);
+    storageHealth.on('damaged', logDamaged);
     messenger.on('message', (from, msg) => void this.onMessage(from, msg));
     // A peer we are unpairing that says it no longer knows us has already forgotten us.
     messenger.on('pairing', (from, payload) => {
@@ -103,6 +115,8 @@ export class Device {
       db = await openDoorpeerDb();
       ({ identity, rotated } = await loadOrCreateIdentity(db));
     } catch (e) {
+      // A damaged identity has its own message (`loadIdentity`); anything else means no storage.
+      if (e instanceof AppError) throw e;
       throw new AppError('storage-failed', e instanceof Error ? e.message : String(e));
     }
     const peers = await PeerBook.load(db);

@@ -160,6 +160,36 @@ export const APP_ERRORS = {
     title: 'This browser cannot store Doorpeer’s keys',
     action: 'Leave private browsing mode or free some storage, then reload.',
   },
+  'storage-blocked': {
+    title: 'Doorpeer is waiting for another Doorpeer tab or window',
+    action:
+      'An older Doorpeer is open in another tab or window of this browser and holds its storage. Close that tab or window (or reload it); Doorpeer then starts here by itself. Nothing stored is lost.',
+  },
+  'storage-closed': {
+    title: 'A newer Doorpeer opened in another tab or window',
+    action:
+      'This tab let go of Doorpeer’s storage so that the newer one could update it, and can no longer save anything. Reload this tab, or close it and use the other one. Nothing stored is lost.',
+  },
+  'storage-full': {
+    title: 'This device’s storage is full: something could not be saved',
+    action:
+      'What was saved before is kept. Free storage on this device (delete clips you do not need, or other sites’ data), then do again what did not stick.',
+  },
+  'storage-write-failed': {
+    title: 'Something could not be saved on this device',
+    action:
+      'What was saved before is kept. Reload Doorpeer and do again what did not stick; if it keeps happening, free storage on this device or use another browser.',
+  },
+  'storage-damaged': {
+    title: 'Some stored records could not be read and were skipped',
+    action:
+      'Doorpeer goes on with everything else, and the damaged records are left on this device untouched. If a paired device, setting or clip is missing, pair or set it again.',
+  },
+  'storage-identity-damaged': {
+    title: 'This device’s keys could not be read from storage',
+    action:
+      'Doorpeer did not replace them, since new keys would end every pairing. Reload; if this keeps happening, clear this site’s data in the browser settings and pair this device again.',
+  },
 } as const satisfies Record<string, { title: string; action: string }>;
 
 export type AppErrorCode = keyof typeof APP_ERRORS;

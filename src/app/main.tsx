@@ -4,6 +4,7 @@ import { ErrorBox } from './ui/ErrorBox.tsx';
 import { Device } from './device.ts';
 import { AppError } from './errors.ts';
 import { registerServiceWorker } from './sw-register.ts';
+import { storageHealth } from './storage/storage-health.ts';
 import './styles.css';
 
 const root = document.getElementById('app');
@@ -11,8 +12,32 @@ if (!root) throw new Error('index.html has no #app element');
 
 registerServiceWorker();
 
+// A storage failure that the person has already been told about (a write refused for want of
+// room, or any write after this tab gave its connection to a newer tab) is not also an
+// uncaught error: the notice says what happened and what to do.
+addEventListener('unhandledrejection', (e) => {
+  if (storageHealth.explains(e.reason)) e.preventDefault();
+});
+
+let device: Device | undefined;
+const onStorage = (): void => {
+  if (storageHealth.closed) {
+    // A newer Doorpeer took the database: this tab stops talking to the relay (it could not
+    // keep anything it received) and says to reload.
+    device?.relay.stop();
+    render(<ErrorBox code="storage-closed" onRetry={() => location.reload()} />, root);
+  } else if (storageHealth.blocked && !device) {
+    // The upgrade waits for an older tab; `Device.start` goes on by itself once it lets go.
+    render(<ErrorBox code="storage-blocked" />, root);
+  }
+};
+storageHealth.on('changed', onStorage);
+
 Device.start().then(
-  (device) => render(<App device={device} />, root),
+  (started) => {
+    device = started;
+    if (!storageHealth.closed) render(<App device={started} />, root);
+  },
   (e: unknown) => {
     const err = e instanceof AppError ? e : new AppError('storage-failed', String(e));
     render(<ErrorBox code={err.code} detail={err.detail} onRetry={() => location.reload()} />, root);

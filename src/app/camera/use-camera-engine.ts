@@ -259,7 +259,9 @@ export function useCameraEngine(device: Device): CameraEngine {
     chime,
     setChime: (v) => {
       setChimeState(v);
-      void setSetting(device.db, 'connectSound', v);
+      // Not saved (a full disk: `db.ts` tells the person): the box goes back to what is stored,
+      // so that it never shows a choice that a reload would forget.
+      setSetting(device.db, 'connectSound', v).catch(() => setChimeState(!v));
     },
     securityWarning,
     dismissSecurityWarning: () => setSecurityWarning(null),

@@ -6,7 +6,7 @@
  * afar is checked in `remote.ts`. Loaded before the first render, so that no
  * screen of the owner's is ever drawn on a locked door station.
  */
-import { getSetting, setSetting, type DoorLockConfig, type Db } from '../db.ts';
+import { getSetting, readSetting, setSetting, type DoorLockConfig, type Db } from '../db.ts';
 import type { AccessLog } from '../access-log.ts';
 import { Emitter } from '../util/emitter.ts';
 import {
@@ -68,8 +68,13 @@ export class DoorLock extends Emitter<DoorLockEvents> {
   }
 
   static async load(db: Db, log: AccessLog, selfId: string): Promise<DoorLock> {
-    let config = await getSetting(db, 'doorLock');
-    if (!config) {
+    const stored = await readSetting(db, 'doorLock');
+    let config = stored.value;
+    if (stored.damaged) {
+      // A lock that cannot be read must not open the owner's screens to whoever stands at the
+      // door: it comes back locked with no PIN, and the owner unlocks it from a phone.
+      config = { ...OFF, on: true };
+    } else if (!config) {
       // A door station from before the lock existed comes back locked, with no PIN: the
       // owner unlocks it from a phone with `manage` and sets one.
       const old = await getSetting(db, 'doorbellMode');

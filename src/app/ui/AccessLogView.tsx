@@ -21,6 +21,7 @@ const WHAT: Record<AccessEntry['event'], string> = {
   'door-unlocked': 'unlocked the door station',
   'door-locked': 'locked the door station',
   'door-pin-wrong': 'typed a wrong door PIN',
+  'storage-damaged': 'skipped damaged stored records (kept on disk)',
 };
 
 function duration(ms: number): string {

@@ -9,6 +9,7 @@ import type { Device } from '../device.ts';
 import { alertReceiver } from '../alerts/service.ts';
 import { messageInbox, ringReceiver } from '../doorbell/service.ts';
 import { RingAlerts } from './RingAlert.tsx';
+import { StorageNotices } from './StorageNotices.tsx';
 import { clipInbox } from '../history/service.ts';
 import { doorReports } from '../door-lock/viewer-reports.ts';
 import { healthMonitor } from '../health/viewer-health.ts';
@@ -37,6 +38,8 @@ export function App({ device }: { device: Device }) {
   useEffect(() => handlePushActions(device), [device]);
   return (
     <DeviceContext.Provider value={device}>
+      {/* Not in door mode: the door screen is for visitors, who cannot act on storage problems. */}
+      {doorMode ? null : <StorageNotices />}
       <Router device={device} doorMode={doorMode} />
       {doorMode ? null : <RingAlerts />}
     </DeviceContext.Provider>

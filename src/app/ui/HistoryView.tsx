@@ -59,8 +59,13 @@ export function HistoryView() {
   for (const c of shown.slice(0, limit)) days.set(dayKey(c.at), [...(days.get(dayKey(c.at)) ?? []), c]);
   const cameras = [...new Set(clips.map((c) => c.cameraId))];
   const savePolicy = (p: RetentionPolicy) => {
+    const before = policy;
     setPolicy(p);
-    void setSetting(device.db, 'retention', p).then(() => inbox.enforceRetention());
+    // Not saved (a full disk: `db.ts` tells the person): the fields go back to what is stored.
+    setSetting(device.db, 'retention', p).then(
+      () => inbox.enforceRetention(),
+      () => setPolicy(before),
+    );
   };
 
   return (
