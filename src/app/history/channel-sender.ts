@@ -10,6 +10,7 @@ import type { DataLink } from '../rtc/data-link.ts';
 import { chunkCount, chunkDigest } from './chunks.ts';
 import { CLIP_LIMITS } from '../../shared/history-messages.ts';
 import { FRAME_CHUNKS, encodeClipFrame } from './clip-frame.ts';
+import { cutDone, cutPoint, disorder, noteSent } from './channel-faults.ts';
 
 /**
  * Test hook (docs/testing.md): with this localStorage key set to N, the page
@@ -42,6 +43,7 @@ export async function sendOverLink(
   const total = chunkCount(clip.size);
   const size = CLIP_LIMITS.chunkBytes;
   const limit = holdAfter();
+  const out = new FrameOut(link, signal);
   for (let first = from; first < total; first += FRAME_CHUNKS) {
     await go();
     if (!allowed() || !link.isOpen || framesSent >= limit) return;
@@ -54,7 +56,55 @@ export async function sendOverLink(
       sha256: await chunkDigest(first, data),
       data,
     });
-    await link.send(frame, signal);
+    if (!(await out.put(frame))) return;
     framesSent++;
+  }
+  await out.flush();
+}
+
+/**
+ * Puts frames on the link. Without the test hooks of channel-faults.ts (normal use) each
+ * frame goes out once, in order; with them, frames may be repeated, swapped in pairs, or
+ * the channel cut in the middle of one.
+ */
+class FrameOut {
+  private readonly mode = disorder();
+  private held: Uint8Array<ArrayBuffer> | null = null;
+
+  constructor(
+    private readonly link: DataLink,
+    private readonly signal: AbortSignal,
+  ) {}
+
+  /** False once the channel was cut (by the test hook). */
+  async put(frame: Uint8Array<ArrayBuffer>): Promise<boolean> {
+    if (this.mode === 'swap' && !this.held) {
+      this.held = frame;
+      return true;
+    }
+    if (!(await this.send(frame))) return false;
+    if (this.mode === 'repeat' && !(await this.send(frame))) return false;
+    return this.flush();
+  }
+
+  /** Sends a frame held back for swapping. */
+  async flush(): Promise<boolean> {
+    const held = this.held;
+    this.held = null;
+    return held ? this.send(held) : true;
+  }
+
+  private async send(frame: Uint8Array<ArrayBuffer>): Promise<boolean> {
+    const cut = cutPoint(frame.length);
+    if (cut !== null) {
+      if (cut > 0) await this.link.send(frame.slice(0, cut), this.signal);
+      noteSent(cut);
+      cutDone();
+      this.link.destroy();
+      return false;
+    }
+    await this.link.send(frame, this.signal);
+    noteSent(frame.length);
+    return true;
   }
 }

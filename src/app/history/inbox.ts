@@ -128,6 +128,7 @@ export class ClipInbox extends Emitter<{ changed: []; progress: [Receiving[]] }>
     );
     if (drop.length) {
       await deleteClips(this.db, drop);
+      clipMark('evicted', { keys: drop, why: 'retention' });
       this.emit('changed');
     }
   }
@@ -351,6 +352,7 @@ export class ClipInbox extends Emitter<{ changed: []; progress: [Receiving[]] }>
   private async dropFor(r: InFlight, need: RoomNeed, failed: boolean): Promise<string[] | null> {
     const dropped = await makeRoom(this.db, need, failed).catch(() => null);
     if (!dropped?.keys.length) return dropped && dropped.keys;
+    clipMark('evicted', { keys: dropped.keys, why: 'room' });
     r.freed += dropped.bytes;
     this.emit('changed');
     return dropped.keys;
@@ -377,7 +379,9 @@ export class ClipInbox extends Emitter<{ changed: []; progress: [Receiving[]] }>
 
 /**
  * `performance.mark`s of clip delivery (`doorpeer:clip-want`, `-complete`, `-stored`, with
- * the clip ID) for bench/clips: cheap, and invisible unless something reads the timeline.
+ * the clip ID) for bench/clips, and `-evicted` (the history keys deleted by retention or to
+ * make room) for the clip chaos drill, which must tell a clip let go on purpose from a lost
+ * one: cheap, and invisible unless something reads the timeline.
  */
 export function clipMark(name: string, detail: Record<string, unknown>): void {
   performance.mark(`doorpeer:clip-${name}`, { detail });

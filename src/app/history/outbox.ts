@@ -110,7 +110,9 @@ export class ClipOutbox extends Emitter<{ changed: [OutboxState] }> {
       return this.refuse();
     }
     this.blocked = false;
-    performance.mark('doorpeer:clip-sealed', { detail: { id: clip.id, size: clip.size } });
+    performance.mark('doorpeer:clip-sealed', {
+      detail: { id: clip.id, size: clip.size, sha256: clip.sha256 },
+    });
     this.clips = [...this.clips, clip];
     this.emit('changed', this.state());
     for (const id of clip.pending) void this.announce(id, [clip]);
