@@ -5,6 +5,7 @@
  *   const relay = await Relay.start({ pairTtlMs: 3000 });
  *   relay.url        // http://localhost:PORT  (hand this to browsers)
  *   await relay.stop();    // SIGTERM, waits for exit; the port stays reserved for start()
+ *   await relay.kill();    // SIGKILL (a crash), waits for exit
  *   await relay.start();   // same port again
  *   await relay.restart(); // stop + start
  *
@@ -165,6 +166,14 @@ export class Relay {
       await this.exited;
       throw new RelayError('stop-timeout', `relay did not exit within ${STOP_TIMEOUT_MS} ms of SIGTERM`);
     }
+  }
+
+  /** SIGKILL, as a crash or a pulled plug: no goodbye to any socket. The port is kept for `start()`. */
+  async kill(): Promise<void> {
+    const child = this.child;
+    if (!child) return;
+    child.kill('SIGKILL');
+    await this.exited;
   }
 
   async restart(): Promise<void> {
