@@ -144,7 +144,7 @@ function wsScenario(
     if (!authenticate) fire();
   });
   ws.on('message', (data: Buffer, isBinary) => {
-    env.scanner.message(data);
+    env.scanner.message(data, authenticate ? 'authed' : 'preauth');
     if (!authenticate || isBinary) return;
     const text = data.toString();
     if (text.startsWith('{"t":"challenge"')) {
@@ -169,6 +169,7 @@ function rawUpgrade(
   rng: SeededRandom,
   env: FuzzEnv,
   localAddress: string,
+  where: string,
 ): {
   socket: Socket;
   upgraded: Promise<boolean>;
@@ -176,7 +177,7 @@ function rawUpgrade(
   received(): number;
 } {
   const socket = connect({ host: env.host, port: env.port, localAddress });
-  const stream = env.scanner.stream();
+  const stream = env.scanner.stream(where);
   socket.on('error', () => {});
   let head = '';
   let received = 0;
@@ -221,7 +222,7 @@ async function rawScenario(
   localAddress: string,
   pingFlood: boolean,
 ): Promise<number> {
-  const { socket, upgraded } = rawUpgrade(rng, env, localAddress);
+  const { socket, upgraded } = rawUpgrade(rng, env, localAddress, pingFlood ? 'ping-flood' : 'raw');
   let written = 0;
   const closed = untilClosed(
     env,
@@ -267,7 +268,7 @@ async function rawScenario(
 
 async function badUpgradeScenario(rng: SeededRandom, env: FuzzEnv, localAddress: string): Promise<number> {
   const socket = connect({ host: env.host, port: env.port, localAddress });
-  const stream = env.scanner.stream();
+  const stream = env.scanner.stream('bad-upgrade');
   socket.on('error', () => {});
   socket.on('data', (chunk: Buffer) => stream.push(chunk));
   const closed = untilClosed(
@@ -299,7 +300,7 @@ export function slowloris(
     if (stopping) return;
     env.sockets.set('slowloris', (env.sockets.get('slowloris') ?? 0) + 1);
     const socket = connect({ host: env.host, port: env.port, localAddress: `127.3.0.${i + 1}` });
-    const stream = env.scanner.stream();
+    const stream = env.scanner.stream('slowloris');
     open.add(socket);
     socket.on('error', () => {});
     socket.on('data', (chunk: Buffer) => stream.push(chunk));
@@ -338,7 +339,7 @@ export function slowloris(
 async function stalledReader(rng: SeededRandom, env: FuzzEnv, localAddress: string): Promise<number> {
   const [reader, ...senders] = pickDistinct(rng, env.identities, rng.int(16, 20));
   if (!reader || senders.length === 0) return 0;
-  const { socket, until, received } = rawUpgrade(rng, env, localAddress);
+  const { socket, until, received } = rawUpgrade(rng, env, localAddress, 'stalled-reader');
   const closed = untilClosed(
     env,
     (done) => socket.once('close', done),
@@ -397,7 +398,7 @@ function authedSend(
   let written = 0;
   ws.on('error', () => {});
   ws.on('message', (data: Buffer) => {
-    env.scanner.message(data);
+    env.scanner.message(data, 'stalled-reader sender');
     const text = data.toString();
     if (text.startsWith('{"t":"challenge"')) {
       const nonce = (JSON.parse(text) as { nonce: string }).nonce;

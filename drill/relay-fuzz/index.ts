@@ -304,7 +304,9 @@ function outcome(
   if (honest.unexpectedCloses.length > 0)
     problems.push(`honest sockets were closed: ${honest.unexpectedCloses.join(', ')}`);
   if (env.scanner.leaks > 0)
-    problems.push(`fuzzing sockets received honest devices' data: ${JSON.stringify(leaks)}`);
+    problems.push(
+      `fuzzing sockets received honest devices' data: ${JSON.stringify(leaks)}; first seen: ${JSON.stringify(Object.fromEntries(env.scanner.firstSeen))}`,
+    );
   if (env.backlog.maxBytes > BACKLOG_LIMIT_BYTES)
     problems.push(
       `the relay queued ${mb(env.backlog.maxBytes)} MB for a socket that was not reading (limit ${mb(BACKLOG_LIMIT_BYTES)} MB)`,

@@ -15,6 +15,8 @@ export class LeakScanner {
   readonly #keep: number;
   /** Every needle found, by label, and how often. */
   readonly found = new Map<string, number>();
+  /** For each needle found, where first (the socket's scenario) and the bytes around it, for the report. */
+  readonly firstSeen = new Map<string, { where: string; around: string }>();
   bytesScanned = 0;
 
   constructor(needles: readonly { label: string; text: string }[]) {
@@ -25,7 +27,7 @@ export class LeakScanner {
   }
 
   /** A stream of chunks (one socket's reads); `push` each chunk in order. */
-  stream(): { push(chunk: Uint8Array): void } {
+  stream(where = 'raw socket'): { push(chunk: Uint8Array): void } {
     let tail: Buffer = Buffer.alloc(0);
     return {
       push: (chunk) => {
@@ -34,27 +36,32 @@ export class LeakScanner {
           tail.length > 0
             ? Buffer.concat([tail, chunk])
             : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.length);
-        this.#scan(joined, tail.length);
+        this.#scan(joined, tail.length, where);
         tail = Buffer.from(joined.subarray(Math.max(0, joined.length - this.#keep)));
       },
     };
   }
 
   /** A whole message on its own (a WebSocket message from a client library). */
-  message(data: Uint8Array | string): void {
+  message(data: Uint8Array | string, where = 'client socket'): void {
     const bytes =
       typeof data === 'string' ? Buffer.from(data) : Buffer.from(data.buffer, data.byteOffset, data.length);
     this.bytesScanned += bytes.length;
-    this.#scan(bytes, 0);
+    this.#scan(bytes, 0, where);
   }
 
   /** Count matches that end after `fresh` (the bytes before it were already scanned as a tail). */
-  #scan(bytes: Buffer, fresh: number): void {
+  #scan(bytes: Buffer, fresh: number, where: string): void {
     for (const needle of this.#needles) {
       let at = bytes.indexOf(needle.bytes);
       while (at !== -1) {
-        if (at + needle.bytes.length > fresh)
+        if (at + needle.bytes.length > fresh) {
           this.found.set(needle.label, (this.found.get(needle.label) ?? 0) + 1);
+          if (!this.firstSeen.has(needle.label)) {
+            const around = bytes.subarray(Math.max(0, at - 160), at + needle.bytes.length + 80);
+            this.firstSeen.set(needle.label, { where, around: around.toString('latin1') });
+          }
+        }
         at = bytes.indexOf(needle.bytes, at + 1);
       }
     }
