@@ -15,7 +15,8 @@ import {
 } from '../../shared/protocol.ts';
 import { signRelayChallenge, type Identity } from '../../shared/crypto/identity.ts';
 import type { PushFiredFrame, PushResultFrame } from '../../shared/push-protocol.ts';
-import { Emitter, backoffDelay } from '../util/emitter.ts';
+import { Emitter } from '../util/emitter.ts';
+import { reconnectDelay } from './reconnect.ts';
 
 export type RelayState = 'connecting' | 'online' | 'offline';
 
@@ -34,9 +35,6 @@ export function defaultRelayUrl(loc: Location = location): string {
   const scheme = loc.protocol === 'https:' ? 'wss:' : 'ws:';
   return `${scheme}//${loc.host}${RELAY_PATH}`;
 }
-
-/** How long after losing the relay the device keeps trying again quickly (see `scheduleReconnect`). */
-const FAST_RETRY_WINDOW_MS = 60_000;
 
 /** From opening the socket to the relay's `welcome`. */
 const HANDSHAKE_TIMEOUT_MS = 5000;
@@ -156,12 +154,7 @@ export class RelayClient extends Emitter<RelayEvents> {
     clearTimeout(this.timer);
     const now = Date.now();
     this.offlineSince ??= now;
-    // A relay restarting for an update is back within seconds, and a doorbell that rings a
-    // few seconds late is worse than a few wasted connection attempts: at most ~2 s apart for
-    // the first minute of an outage (the fault drill measured 16 s with an 8 s cap), then
-    // spaced out to spare a phone's battery during a long one.
-    const capMs = now - this.offlineSince < FAST_RETRY_WINDOW_MS ? 2000 : 8000;
-    this.timer = setTimeout(() => this.connect(), backoffDelay(this.attempt++, 300, capMs));
+    this.timer = setTimeout(() => this.connect(), reconnectDelay(this.attempt++, now - this.offlineSince));
   }
 
   private async onFrame(ws: WebSocket, frame: RelayFrame): Promise<void> {
