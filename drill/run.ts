@@ -12,6 +12,7 @@
  */
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
+import { format, resolveConfig } from 'prettier';
 import { Cleanup } from '../bench/lib/cleanup.ts';
 import { replaceSection } from '../bench/lib/markdown-section.ts';
 import { parseArgs, USAGE } from './lib/args.ts';
@@ -47,10 +48,9 @@ async function runOne(
 async function record(drill: Drill, seed: number, outcome: DrillOutcome): Promise<void> {
   await mkdir(RESULTS_DIR, { recursive: true });
   const at = new Date().toISOString();
-  await writeFile(
-    `${RESULTS_DIR}${drill.name}.json`,
-    `${JSON.stringify({ drill: drill.name, at, seed, ...outcome }, null, 2)}\n`,
-  );
+  const json = `${RESULTS_DIR}${drill.name}.json`;
+  const data = JSON.stringify({ drill: drill.name, at, seed, ...outcome }, null, 2);
+  await writeFile(json, await format(data, { ...(await resolveConfig(json)), filepath: json }));
   const doc = await readFile(RELIABILITY_MD, 'utf8').catch(() => '# Reliability\n');
   const verdict = outcome.problems.length === 0 ? 'held' : `**${outcome.problems.length} problem(s)**`;
   const body = [
@@ -61,7 +61,10 @@ async function record(drill: Drill, seed: number, outcome: DrillOutcome): Promis
     ...outcome.summary,
     ...outcome.problems.map((p) => `- Problem: ${p}`),
   ].join('\n');
-  await writeFile(RELIABILITY_MD, replaceSection(doc, drill.name, body, 'drill'));
+  // Formatted as `npm run format` would, so that a drill run leaves `npm test`'s format check green.
+  const updated = replaceSection(doc, drill.name, body, 'drill');
+  const options = { ...(await resolveConfig(RELIABILITY_MD)), filepath: RELIABILITY_MD };
+  await writeFile(RELIABILITY_MD, await format(updated, options));
 }
 
 async function main(): Promise<number> {
