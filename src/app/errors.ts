@@ -70,6 +70,11 @@ export const APP_ERRORS = {
     action:
       'The numbers were not confirmed on both screens. If they did not match, someone may be interfering: check your relay. To try again, type the code the camera shows now.',
   },
+  'pair-interrupted': {
+    title: 'The connection to the relay dropped during pairing',
+    action:
+      'Nothing was paired. When this device is back online, the camera shows a new code: type that one and compare the numbers again.',
+  },
   'pair-self': {
     title: 'This device cannot pair with itself',
     action: 'Open the pairing code on another device.',

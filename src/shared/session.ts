@@ -128,7 +128,11 @@ export const PairMessage = z.discriminatedUnion('k', [
   z.object({ k: z.literal('pair-accept'), card: PeerCard, nonce: b64u.length(22) }),
   z.object({ k: z.literal('pair-reveal'), card: PeerCard, nonce: b64u.length(22) }),
   z.object({ k: z.literal('pair-confirm') }),
-  z.object({ k: z.literal('pair-reject') }),
+  /**
+   * `interrupted`: this side lost the relay half-way and ended its half; sent when it is back,
+   * so the other side ends too instead of waiting for people who already saw an error.
+   */
+  z.object({ k: z.literal('pair-reject'), reason: z.literal('interrupted').optional() }),
   /**
    * Camera -> viewer: the pairing is stored here. The viewer completes only on this, so it
    * never uses a pairing the camera does not hold yet (a tap on the new tile refused as "not paired").

@@ -60,6 +60,8 @@ class MemoryTransport implements PairingTransport {
   knocked: Listener<[string, string, string]> = new Set();
   payloads: Listener<[string, string]> = new Set();
   knockErrors: Listener<[number, RelayErrorCode, number | undefined]> = new Set();
+  onlines: Listener<[boolean]> = new Set();
+  private online = true;
   private ref = 0;
   constructor(
     readonly relay: MemoryRelay,
@@ -67,8 +69,14 @@ class MemoryTransport implements PairingTransport {
   ) {
     relay.nodes.set(selfId, this);
   }
-  isOnline = () => true;
+  isOnline = () => this.online;
+  /** The connection to the relay drops (or comes back): like the real client, sends while away are lost. */
+  setOnline(online: boolean): void {
+    this.online = online;
+    this.onlines.forEach((f) => f(online));
+  }
   openHandle(): void {
+    if (!this.online) return;
     const { handle, expiresAt } = this.relay.newHandle(this.selfId);
     queueMicrotask(() => this.opened.forEach((f) => f(handle, expiresAt)));
   }
@@ -91,9 +99,10 @@ class MemoryTransport implements PairingTransport {
     return ref;
   }
   send(to: string, payload: string): void {
-    this.relay.deliver(this.selfId, to, payload);
+    if (this.online) this.relay.deliver(this.selfId, to, payload);
   }
   receive(from: string, payload: string): void {
+    if (!this.online) return;
     const kind = payloadKind(payload);
     if (kind === 'pair' || kind === 'clear') this.payloads.forEach((f) => f(from, payload));
   }
@@ -101,7 +110,7 @@ class MemoryTransport implements PairingTransport {
   onKnocked = (f: (h: string, from: string, p: string) => void) => add(this.knocked, f);
   onPayload = (f: (from: string, p: string) => void) => add(this.payloads, f);
   onKnockError = (f: (r: number, c: RelayErrorCode, ms?: number) => void) => add(this.knockErrors, f);
-  onOnline = () => () => undefined;
+  onOnline = (f: (online: boolean) => void) => add(this.onlines, f);
 }
 
 function add<A extends unknown[]>(set: Listener<A>, f: (...a: A) => void): () => void {
@@ -154,6 +163,10 @@ async function setup(
     () => cardOf(camId, 'Front door'),
     opts.store ?? (async (p) => void cameraStored.push(p)),
     guard,
+    async (id) => {
+      const at = cameraStored.findIndex((p) => p.deviceId === id);
+      if (at >= 0) cameraStored.splice(at, 1);
+    },
   );
   cameras.push(camera);
   const offer = next<PairingOffer | null>(
@@ -338,6 +351,130 @@ describe('pairing flow', () => {
       confirmSas: async () => true,
     });
     assert.deepEqual(order, ['camera stored', 'viewer stored']);
+  });
+
+  /** A pairing under way, with a hook on the viewer's comparison step, and its outcome as a code. */
+  async function pairingUnderWay(s: Awaited<ReturnType<typeof setup>>, onDigits = () => undefined as void) {
+    const stored: PairedPeer[] = [];
+    const pending = next<PendingViewer | null>(
+      (f) => s.camera.on('pending', f),
+      (p) => p !== null,
+    );
+    const cancelled = next<[string, string]>((f) => s.camera.on('cancelled', (a, b) => f([a, b])));
+    const outcome = pairWithCode(s.viewT, cardOf(s.viewId, 'Phone'), s.offer.typedCode, {
+      store: async (p) => void stored.push(p),
+      confirmSas: async () => {
+        onDigits();
+        return true;
+      },
+      resumeWithinMs: 200,
+    }).then(
+      () => 'paired',
+      (e: unknown) => (e instanceof AppError ? e.code : String(e)),
+    );
+    return { stored, pending, cancelled, outcome };
+  }
+
+  /** Once back, the camera shows a fresh code (opening pairing again as its page does with no viewer), and it pairs. */
+  async function freshCodePairs(s: Awaited<ReturnType<typeof setup>>, what: string) {
+    const fresh = next<PairingOffer | null>(
+      (f) => s.camera.on('offer', f),
+      (o) => o !== null,
+    ) as Promise<PairingOffer>;
+    if (s.camera.mode === null) s.camera.start();
+    // The camera may have its fresh code already (it asks for one as soon as it is back).
+    const shown = s.camera.offer;
+    const offer = shown && shown.typedCode !== s.offer.typedCode ? shown : await fresh;
+    assert.notEqual(offer.typedCode, s.offer.typedCode, what);
+    s.camera.on('pending', (p) => p && s.camera.confirm(true));
+    const peer = await pairWithCode(s.viewT, cardOf(s.viewId, 'Phone'), offer.typedCode, {
+      store: async () => undefined,
+      confirmSas: async () => true,
+    });
+    assert.equal(peer.deviceId, s.camId.deviceId, what);
+    assert.equal(s.cameraStored.length, 1, what);
+  }
+
+  it('the relay drops before the viewer confirmed (either side): a clear error, nothing stored, and the fresh code pairs', async () => {
+    for (const side of ['camera', 'viewer'] as const) {
+      const what = `${side} loses the relay while the digits are shown`;
+      const s = await setup();
+      const cutOff = side === 'camera' ? s.camT : s.viewT;
+      const run = await pairingUnderWay(s, () => cutOff.setOnline(false));
+      if (side === 'viewer') assert.equal(await run.outcome, 'pair-interrupted', `${what}: at once`);
+      else assert.match((await run.cancelled)[1], /relay connection dropped/, what);
+      cutOff.setOnline(true);
+      // The side that was cut tells the other once it is back.
+      if (side === 'camera') assert.equal(await run.outcome, 'pair-interrupted', `${what}: when back`);
+      else assert.match((await run.cancelled)[1], /viewer lost the relay/, what);
+      assert.equal(run.stored.length, 0, what);
+      assert.equal(s.cameraStored.length, 0, what);
+      await freshCodePairs(s, what);
+    }
+  });
+
+  it('the camera drops the relay after the viewer confirmed: the viewer hears the pairing ended when the camera is back', async () => {
+    const s = await setup();
+    const run = await pairingUnderWay(s);
+    await run.pending;
+    s.camT.setOnline(false);
+    s.camera.confirm(true); // the person at the camera confirms after the drop: too late
+    assert.match((await run.cancelled)[1], /relay connection dropped/);
+    s.camT.setOnline(true);
+    assert.equal(await run.outcome, 'pair-interrupted');
+    assert.equal(run.stored.length + s.cameraStored.length, 0);
+    await freshCodePairs(s, 'after the camera was cut');
+  });
+
+  for (const order of ['viewer back first', 'camera back first', 'only the viewer was cut'] as const) {
+    it(`both confirmed and the relay drops before pair-done arrives (${order}): the pairing finishes when the relay is back`, async () => {
+      const s = await setup();
+      // pair-done is the one message lost: the relay dies as it passes.
+      s.relay.tap = (from, to, payload) => {
+        if (from !== s.camId.deviceId || to !== s.viewId.deviceId || s.cameraStored.length === 0)
+          return { from, to, payload };
+        s.relay.tap = (f, t, p) => ({ from: f, to: t, payload: p });
+        s.viewT.setOnline(false);
+        if (order !== 'only the viewer was cut') s.camT.setOnline(false);
+        return null;
+      };
+      const run = await pairingUnderWay(s);
+      await run.pending;
+      s.camera.confirm(true);
+      await new Promise<void>((r) => {
+        const check = () => (s.viewT.isOnline() ? setImmediate(check) : r());
+        check();
+      });
+      assert.equal(s.cameraStored.length, 1, 'the camera stored it before the relay died');
+      const first = order === 'camera back first' ? s.camT : s.viewT;
+      const second = order === 'camera back first' ? s.viewT : s.camT;
+      first.setOnline(true);
+      second.setOnline(true);
+      assert.equal(await run.outcome, 'paired');
+      assert.equal(run.stored.length, 1);
+      assert.equal(s.cameraStored.length, 1);
+    });
+  }
+
+  it('both confirmed, pair-done lost, and the relay stays away longer than the viewer waits: the camera forgets it too when the viewer is back', async () => {
+    const s = await setup();
+    s.relay.tap = (from, to, payload) => {
+      if (from !== s.camId.deviceId || to !== s.viewId.deviceId || s.cameraStored.length === 0)
+        return { from, to, payload };
+      s.relay.tap = (f, t, p) => ({ from: f, to: t, payload: p });
+      s.viewT.setOnline(false);
+      return null;
+    };
+    const run = await pairingUnderWay(s);
+    await run.pending;
+    s.camera.confirm(true);
+    // The viewer gives up after `resumeWithinMs` (200 ms here) and shows the error.
+    assert.equal(await run.outcome, 'pair-interrupted');
+    assert.equal(s.cameraStored.length, 1, 'stored at the camera meanwhile');
+    s.viewT.setOnline(true);
+    assert.match((await run.cancelled)[1], /before the pairing was through/);
+    assert.equal(s.cameraStored.length, 0, 'neither side holds half a pairing');
+    assert.equal(run.stored.length, 0);
   });
 
   it('remote mode: typed code only, the camera’s own confirmation counts for nothing, the managing viewer’s pairs', async () => {

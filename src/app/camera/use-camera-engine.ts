@@ -79,6 +79,7 @@ export function useCameraEngine(device: Device): CameraEngine {
           restore: device.guardState,
           onChange: (state) => void setSetting(device.db, 'pairingGuard', state),
         }),
+        (deviceId) => device.peers.remove(deviceId),
       ),
     [device],
   );

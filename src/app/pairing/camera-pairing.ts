@@ -56,6 +56,15 @@ export interface PendingViewer {
   remoteFor: string | null;
 }
 
+interface Settled {
+  from: string;
+  key: CryptoKey;
+  outcome: 'stored' | 'interrupted';
+  /** `stored`: the relay went away after `pair-done` was sent, so it may never have arrived. */
+  relayLost: boolean;
+  timer: ReturnType<typeof setTimeout>;
+}
+
 interface Pending {
   from: string;
   /** Remote mode: the managing viewer whose confirmation counts. */
@@ -94,6 +103,12 @@ export class CameraPairing extends Emitter<CameraPairingEvents> {
     long: Promise<CryptoKey> | null;
   } | null = null;
   private pending: Pending | null = null;
+  /**
+   * The last pairing this camera finished (`stored`) or ended on losing the relay
+   * (`interrupted`), while its viewer may still need to hear how it ended: a message lost with
+   * the relay is said again when the relay is back, and again when the viewer asks.
+   */
+  private settled: Settled | null = null;
   private open = false;
   /** Remote mode: the managing viewer that started this pairing. */
   private remote: string | null = null;
@@ -105,6 +120,8 @@ export class CameraPairing extends Emitter<CameraPairingEvents> {
     private readonly myCard: () => PeerCard,
     private readonly store: (peer: PairedPeer) => Promise<void>,
     private readonly guard = new PairingGuard(),
+    /** Undo `store`: the viewer never heard `pair-done` (it lost the relay) and says so. */
+    private readonly forget: (deviceId: string) => Promise<void> = async () => undefined,
   ) {
     super();
     this.unsubs.push(
@@ -112,8 +129,20 @@ export class CameraPairing extends Emitter<CameraPairingEvents> {
       transport.onKnocked((handle, from, payload) => void this.onKnock(handle, from, payload)),
       transport.onPayload((from, payload) => void this.onPayload(from, payload)),
       transport.onOnline((online) => {
-        if (online && this.open) transport.openHandle();
-        if (!online) this.setOffer(null);
+        if (online) {
+          this.sayHowItEnded();
+          if (this.open) transport.openHandle();
+          return;
+        }
+        // Whatever the relay held for us is gone (the handle, messages in flight): a pairing
+        // half-way through cannot finish, so it ends here, the viewer hears so when we are
+        // back, and a fresh code follows.
+        this.setOffer(null);
+        const p = this.pending;
+        if (p) {
+          this.dropPending('the relay connection dropped');
+          this.settle(p, 'interrupted');
+        } else if (this.settled?.outcome === 'stored') this.settled.relayLost = true;
       }),
     );
   }
@@ -150,6 +179,7 @@ export class CameraPairing extends Emitter<CameraPairingEvents> {
 
   dispose(): void {
     this.stop();
+    if (this.settled) clearTimeout(this.settled.timer);
     for (const u of this.unsubs) u();
   }
 
@@ -212,7 +242,7 @@ export class CameraPairing extends Emitter<CameraPairingEvents> {
     this.transport.send(to, clearPayload({ k: 'pair-refused', ...refusal }));
   }
 
-  private async sendSealed(p: Pending, msg: unknown): Promise<void> {
+  private async sendSealed(p: Pick<Pending, 'from' | 'key'>, msg: unknown): Promise<void> {
     this.transport.send(p.from, await pairSeal(p.key, msg));
   }
 
@@ -264,6 +294,7 @@ export class CameraPairing extends Emitter<CameraPairingEvents> {
   }
 
   private async onPayload(from: string, payload: string): Promise<void> {
+    if (this.settled?.from === from) await this.answerSettled(this.settled, payload);
     const p = this.pending;
     if (!p || p.from !== from) return;
     let msg: unknown;
@@ -300,12 +331,69 @@ export class CameraPairing extends Emitter<CameraPairingEvents> {
         p.remoteOk = true;
         return void this.maybeComplete(p);
       case 'pair-reject':
-        return this.dropPending('rejected on the viewer');
+        return this.dropPending(
+          m.reason === 'interrupted' ? 'the viewer lost the relay connection' : 'rejected on the viewer',
+        );
       case 'pair-hello':
       case 'pair-accept':
       case 'pair-done':
         return;
     }
+  }
+
+  private settle(p: Pick<Pending, 'from' | 'key'>, outcome: Settled['outcome']): void {
+    if (this.settled) clearTimeout(this.settled.timer);
+    const settled: Settled = {
+      from: p.from,
+      key: p.key,
+      outcome,
+      relayLost: false,
+      timer: setTimeout(() => {
+        if (this.settled === settled) this.settled = null;
+      }, CONFIRM_TIMEOUT_MS),
+    };
+    this.settled = settled;
+  }
+
+  /** Back on the relay: say again what may have been lost with it. */
+  private sayHowItEnded(): void {
+    const s = this.settled;
+    if (s?.outcome === 'interrupted') void this.sendSealed(s, { k: 'pair-reject', reason: 'interrupted' });
+    if (s?.outcome === 'stored' && s.relayLost) void this.sendSealed(s, { k: 'pair-done' });
+  }
+
+  /**
+   * A message from the viewer of the last pairing, after it ended here. Two sides over a relay
+   * that may die between two messages cannot both be sure how a pairing ended, so:
+   * - stored here, and the viewer confirms again (it lost the relay before `pair-done` came):
+   *   `pair-done` again;
+   * - stored here, and the viewer says `pair-reject` (it gave up waiting and showed an error):
+   *   forget the pairing too, so that neither side holds half of one;
+   * - ended here by the relay's loss: whatever the viewer says, `pair-reject` (interrupted).
+   */
+  private async answerSettled(s: Settled, payload: string): Promise<void> {
+    let msg: unknown;
+    try {
+      msg = await pairOpen(s.key, payload);
+    } catch {
+      return; // not for that pairing
+    }
+    const parsed = parsePairMessage(msg);
+    if (!parsed.ok || this.settled !== s) return;
+    const rejected = parsed.msg.k === 'pair-reject';
+    if (s.outcome === 'interrupted') {
+      if (rejected) this.settled = null;
+      else await this.sendSealed(s, { k: 'pair-reject', reason: 'interrupted' });
+      return;
+    }
+    if (!rejected) {
+      if (parsed.msg.k === 'pair-confirm') await this.sendSealed(s, { k: 'pair-done' });
+      return;
+    }
+    clearTimeout(s.timer);
+    this.settled = null;
+    await this.forget(s.from);
+    this.emit('cancelled', s.from, 'the viewer lost the relay connection before the pairing was through');
   }
 
   private async maybeComplete(p: Pending): Promise<void> {
@@ -328,6 +416,7 @@ export class CameraPairing extends Emitter<CameraPairingEvents> {
     this.remote = null;
     this.stop();
     this.emit('paired', peer);
+    this.settle(p, 'stored');
     await this.sendSealed(p, { k: 'pair-done' });
   }
 

@@ -24,6 +24,8 @@ import type { PairingTransport } from './transport.ts';
 const ANSWER_TIMEOUT_MS = 15_000;
 /** How long to wait for the person confirming at the camera (or on the owner's phone), as the camera does. */
 const PEOPLE_TIMEOUT_MS = 120_000;
+/** Confirmed here and then the relay went away: how long to wait for it to come back and finish. */
+const RESUME_WITHIN_MS = 30_000;
 
 export interface ParsedCode {
   handle: string;
@@ -72,6 +74,8 @@ export interface PairOptions {
   confirmSas: (sas: string, cameraName: string) => Promise<boolean>;
   store: (peer: PairedPeer) => Promise<void>;
   signal?: AbortSignal;
+  /** Overrides `RESUME_WITHIN_MS` (tests). */
+  resumeWithinMs?: number;
 }
 
 export async function pairWithCode(
@@ -105,10 +109,20 @@ export async function pairWithCode(
     } | null = null;
     let finished = false;
     let timer: ReturnType<typeof setTimeout> | undefined;
-    const waitAnswer = (ms = ANSWER_TIMEOUT_MS) => {
+    const waitAnswer = (ms = ANSWER_TIMEOUT_MS, onTimeout = () => done(new AppError('pair-timeout'))) => {
       clearTimeout(timer);
-      timer = setTimeout(() => done(new AppError('pair-timeout')), ms);
+      timer = setTimeout(onTimeout, ms);
     };
+    /** Ended here without the camera knowing: tell it once the relay is back, so it ends too. */
+    const tellCameraWhenBack = () => {
+      if (!camera) return;
+      const off = transport.onOnline((back) => {
+        if (!back) return;
+        off();
+        void send({ k: 'pair-reject', reason: 'interrupted' });
+      });
+    };
+    let relayLost = false;
     const done = (err: AppError | null, peer?: PairedPeer) => {
       if (finished) return;
       finished = true;
@@ -145,6 +159,29 @@ export async function pairWithCode(
     if (ref === null) return done(new AppError('relay-unreachable'));
 
     unsubs.push(
+      // Messages sent while the relay is away are lost, and the camera ends a pairing that is
+      // half-way when it loses the relay: cut off before this side confirmed, the pairing ends
+      // with a clear error at once. Confirmed here, the camera may already hold the pairing and
+      // only its `pair-done` was lost: wait for the relay, confirm again, and the camera answers
+      // `pair-done` (or `pair-reject`, interrupted, if it ended its side).
+      transport.onOnline((online) => {
+        if (finished) return;
+        if (!online) {
+          relayLost = true;
+          if (!camera?.localOk) {
+            done(new AppError('pair-interrupted'));
+            return tellCameraWhenBack();
+          }
+          return waitAnswer(opts.resumeWithinMs ?? RESUME_WITHIN_MS, () => {
+            done(new AppError('pair-interrupted'));
+            tellCameraWhenBack();
+          });
+        }
+        if (!relayLost || !camera) return;
+        relayLost = false;
+        waitAnswer();
+        void send({ k: 'pair-confirm' });
+      }),
       transport.onKnockError((r, errCode, retryAfterMs) => {
         if (r !== ref) return;
         if (errCode === 'pair-expired') done(new AppError('pair-expired'));
@@ -201,7 +238,9 @@ export async function pairWithCode(
               camera.stored = true;
               return void complete();
             case 'pair-reject':
-              if (camera) done(new AppError('pair-cancelled', 'refused at the camera'));
+              if (!camera) return;
+              if (m.msg.reason === 'interrupted') done(new AppError('pair-interrupted'));
+              else done(new AppError('pair-cancelled', 'refused at the camera'));
               return;
             case 'pair-hello':
             case 'pair-reveal':
