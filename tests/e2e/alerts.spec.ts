@@ -11,6 +11,8 @@ import { expect, test } from './support/fixtures.ts';
 import { gotoRoute } from './support/devices.ts';
 import { newestViewerId, pairByCode, pairedCameraAndViewer } from './support/pairing.ts';
 import { watch } from './support/watch.ts';
+import { readRecord } from './support/attacker.ts';
+import type { PairedPeer } from '../../src/app/db.ts';
 
 /** Detection has to load its models and see the person walk in (the clip loops every 8 s). */
 const EVENT_TIMEOUT = 60_000;
@@ -30,6 +32,10 @@ test('a person at the door reaches the paired viewer as an alert with a snapshot
   const guestRow = camera.page.locator(`[data-testid="paired-viewer"][data-device-id="${guestId}"]`);
   await guestRow.getByTestId('perm-watch').uncheck();
   await guestRow.getByTestId('perm-manage').uncheck();
+  // The box shows unticked as soon as it is clicked; the reload waits until both are written.
+  await expect
+    .poll(async () => (await readRecord<PairedPeer>(camera.page, 'peers', guestId))?.permissions)
+    .toMatchObject({ watch: false, manage: false });
   // Detection has been running since the camera opened, so the person arrived before anyone
   // was paired; a reload starts it afresh and the person walks in again (the clip loops).
   await camera.page.reload();

@@ -97,10 +97,15 @@ export class DoorStation extends Emitter<DoorEvents> {
         const s = this.state;
         // A viewer whose app is closed may still answer from its push notification (issue 13).
         if (s.phase !== 'ringing') return;
+        // Pressed while the door had no relay, and the relay is back before this viewer is:
+        // it is most likely reconnecting after the same outage, so the ring goes on ringing
+        // and reaches it when it is back (its `messages-pull`).
+        const lateAlready = this.late.for(id).some((r) => r.id === s.id);
         // Away now, it still hears of the ring when it is back (as missed if it is over by then).
         this.late.add(s.id, s.since, [id]);
         if (this.lastSnapshot?.id === s.id) this.late.setSnapshot(s.id, this.lastSnapshot.jpeg);
-        if (!this.pushReachable(id)) this.input({ type: 'decline', id: s.id, now: Date.now(), by: id });
+        if (!lateAlready && !this.pushReachable(id))
+          this.input({ type: 'decline', id: s.id, now: Date.now(), by: id });
       }),
       messenger.relay.on('state', (st) => {
         if (st === 'online') void this.sendLateRings(this.late.all());
