@@ -150,7 +150,7 @@ afterEach(() => {
 
 async function setup(
   guard?: PairingGuard,
-  opts: { remoteFor?: string; store?: (p: PairedPeer) => Promise<void> } = {},
+  opts: { remoteFor?: string; store?: (p: PairedPeer) => Promise<void>; storing?: () => void } = {},
 ) {
   const relay = new MemoryRelay();
   const camId = await generateIdentity();
@@ -161,7 +161,12 @@ async function setup(
   const camera = new CameraPairing(
     camT,
     () => cardOf(camId, 'Front door'),
-    opts.store ?? (async (p) => void cameraStored.push(p)),
+    opts.store ??
+      (async (p) => {
+        opts.storing?.();
+        await Promise.resolve();
+        cameraStored.push(p);
+      }),
     guard,
     async (id) => {
       const at = cameraStored.findIndex((p) => p.deviceId === id);
@@ -455,6 +460,33 @@ describe('pairing flow', () => {
       assert.equal(s.cameraStored.length, 1);
     });
   }
+
+  it('the relay drops while the camera is storing the pairing, and the viewer is back first: the camera says pair-done when it is back', async () => {
+    let cut = (): void => undefined;
+    const s = await setup(undefined, { storing: () => cut() });
+    cut = () => {
+      s.viewT.setOnline(false);
+      s.camT.setOnline(false);
+    };
+    const run = await pairingUnderWay(s);
+    await run.pending;
+    const paired = next<PairedPeer>((f) => s.camera.on('paired', f));
+    s.camera.confirm(true);
+    await paired;
+    assert.equal(s.cameraStored.length, 1);
+    // The viewer confirms again as soon as it is back, while the camera is still away: that
+    // is lost too. The camera is back just after.
+    s.relay.tap = (from, to, payload) => {
+      if (from === s.viewId.deviceId) {
+        s.relay.tap = (f, t, p) => ({ from: f, to: t, payload: p });
+        setImmediate(() => s.camT.setOnline(true));
+      }
+      return { from, to, payload };
+    };
+    s.viewT.setOnline(true);
+    assert.equal(await run.outcome, 'paired');
+    assert.equal(run.stored.length, 1);
+  });
 
   it('both confirmed, pair-done lost, and the relay stays away longer than the viewer waits: the camera forgets it too when the viewer is back', async () => {
     const s = await setup();

@@ -60,8 +60,6 @@ interface Settled {
   from: string;
   key: CryptoKey;
   outcome: 'stored' | 'interrupted';
-  /** `stored`: the relay went away after `pair-done` was sent, so it may never have arrived. */
-  relayLost: boolean;
   timer: ReturnType<typeof setTimeout>;
 }
 
@@ -142,7 +140,7 @@ export class CameraPairing extends Emitter<CameraPairingEvents> {
         if (p) {
           this.dropPending('the relay connection dropped');
           this.settle(p, 'interrupted');
-        } else if (this.settled?.outcome === 'stored') this.settled.relayLost = true;
+        }
       }),
     );
   }
@@ -347,7 +345,6 @@ export class CameraPairing extends Emitter<CameraPairingEvents> {
       from: p.from,
       key: p.key,
       outcome,
-      relayLost: false,
       timer: setTimeout(() => {
         if (this.settled === settled) this.settled = null;
       }, CONFIRM_TIMEOUT_MS),
@@ -359,7 +356,9 @@ export class CameraPairing extends Emitter<CameraPairingEvents> {
   private sayHowItEnded(): void {
     const s = this.settled;
     if (s?.outcome === 'interrupted') void this.sendSealed(s, { k: 'pair-reject', reason: 'interrupted' });
-    if (s?.outcome === 'stored' && s.relayLost) void this.sendSealed(s, { k: 'pair-done' });
+    // Stored here: `pair-done` may have been lost with the relay (also one that died while the
+    // pairing was being stored); a viewer that already has it ignores a second one.
+    if (s?.outcome === 'stored') void this.sendSealed(s, { k: 'pair-done' });
   }
 
   /**

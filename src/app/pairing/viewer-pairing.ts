@@ -179,7 +179,12 @@ export async function pairWithCode(
         }
         if (!relayLost || !camera) return;
         relayLost = false;
-        waitAnswer();
+        // No answer to this either: give up, and say so, so the camera does not keep half of it.
+        waitAnswer(ANSWER_TIMEOUT_MS, () => {
+          done(new AppError('pair-interrupted'));
+          void send({ k: 'pair-reject', reason: 'interrupted' });
+          tellCameraWhenBack();
+        });
         void send({ k: 'pair-confirm' });
       }),
       transport.onKnockError((r, errCode, retryAfterMs) => {
