@@ -24,7 +24,7 @@ import { mediaAtRest } from './support/media-probe.ts';
 import { countLog } from './support/attacker.ts';
 
 const ringAlert = (page: Page, cameraId: string): Locator =>
-  page.locator(`[data-testid="ring-alert"][data-camera-id="${cameraId}"]`).last();
+  page.locator(`[data-testid="ring-alert"][data-camera-id="${cameraId}"]`).first();
 
 /**
  * The loudest RMS level (0..1) of what the door plays from viewers (`talk-audio` elements),

@@ -28,9 +28,10 @@ export function RingAlerts() {
   useEffect(() => handleRingActions(device), [device]);
   const ringing = rings.some(isRinging);
   useEffect(() => (ringing ? startRingTone() : undefined), [ringing]);
-  const shown = rings.filter(
-    (r) => r.view !== 'answered-here' && r.view !== 'answering' && r.view !== 'declined',
-  );
+  // What rings now comes first, so missed rings piled up from earlier never push it off screen.
+  const shown = rings
+    .filter((r) => r.view !== 'answered-here' && r.view !== 'answering' && r.view !== 'declined')
+    .sort((a, b) => Number(isRinging(b)) - Number(isRinging(a)) || b.at - a.at);
   if (shown.length === 0) return null;
   return (
     <aside class="ring-alerts" aria-live="assertive">
