@@ -15,6 +15,7 @@ import { chooseRoleIfAsked, gotoRoute, type Device } from '../../tests/e2e/suppo
 import { enterDoorStation } from '../../tests/e2e/support/door.ts';
 import { test } from '../../tests/e2e/support/fixtures.ts';
 import {
+  confirmWhereAsked,
   pairByCode,
   pairedCameraAndViewer,
   readPairingCode,
@@ -164,10 +165,7 @@ test('relay killed during pairing: a clear error or a finished pairing, never ha
         await expect
           .poll(
             async () => {
-              for (const page of [viewer.page, camera.page]) {
-                const confirm = page.getByTestId('pairing-confirm');
-                if (await confirm.isVisible()) await confirm.click({ timeout: 1000 }).catch(() => undefined);
-              }
+              await confirmWhereAsked([viewer.page, camera.page]);
               if ((await tiles(viewer)).length > 0) return (outcome = 'paired');
               // The pairing's own answer: `relay-unreachable` may show meanwhile, and says nothing about it.
               const said = (await visibleErrorCodes(viewer.page)).find((c) => c.startsWith('pair-'));

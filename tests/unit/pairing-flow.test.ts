@@ -380,6 +380,17 @@ describe('pairing flow', () => {
     return { stored, pending, cancelled, outcome };
   }
 
+  /** `pair-done` is the one message lost: the relay dies as it passes, cutting off `cut`. */
+  function loseOnePairDone(s: Awaited<ReturnType<typeof setup>>, cut: MemoryTransport[]) {
+    s.relay.tap = (from, to, payload) => {
+      if (from !== s.camId.deviceId || to !== s.viewId.deviceId || s.cameraStored.length === 0)
+        return { from, to, payload };
+      s.relay.tap = (f, t, p) => ({ from: f, to: t, payload: p });
+      for (const t of cut) t.setOnline(false);
+      return null;
+    };
+  }
+
   /** Once back, the camera shows a fresh code (opening pairing again as its page does with no viewer), and it pairs. */
   async function freshCodePairs(s: Awaited<ReturnType<typeof setup>>, what: string) {
     const fresh = next<PairingOffer | null>(
@@ -434,15 +445,7 @@ describe('pairing flow', () => {
   for (const order of ['viewer back first', 'camera back first', 'only the viewer was cut'] as const) {
     it(`both confirmed and the relay drops before pair-done arrives (${order}): the pairing finishes when the relay is back`, async () => {
       const s = await setup();
-      // pair-done is the one message lost: the relay dies as it passes.
-      s.relay.tap = (from, to, payload) => {
-        if (from !== s.camId.deviceId || to !== s.viewId.deviceId || s.cameraStored.length === 0)
-          return { from, to, payload };
-        s.relay.tap = (f, t, p) => ({ from: f, to: t, payload: p });
-        s.viewT.setOnline(false);
-        if (order !== 'only the viewer was cut') s.camT.setOnline(false);
-        return null;
-      };
+      loseOnePairDone(s, order === 'only the viewer was cut' ? [s.viewT] : [s.viewT, s.camT]);
       const run = await pairingUnderWay(s);
       await run.pending;
       s.camera.confirm(true);
@@ -490,13 +493,7 @@ describe('pairing flow', () => {
 
   it('both confirmed, pair-done lost, and the relay stays away longer than the viewer waits: the camera forgets it too when the viewer is back', async () => {
     const s = await setup();
-    s.relay.tap = (from, to, payload) => {
-      if (from !== s.camId.deviceId || to !== s.viewId.deviceId || s.cameraStored.length === 0)
-        return { from, to, payload };
-      s.relay.tap = (f, t, p) => ({ from: f, to: t, payload: p });
-      s.viewT.setOnline(false);
-      return null;
-    };
+    loseOnePairDone(s, [s.viewT]);
     const run = await pairingUnderWay(s);
     await run.pending;
     s.camera.confirm(true);

@@ -31,7 +31,7 @@ import {
 } from '../../shared/crypto/pairing.ts';
 import { clearPayload } from '../../shared/crypto/seal.ts';
 import { deviceIdFromSignPublic } from '../../shared/crypto/identity.ts';
-import { parsePairMessage, type PairRefusal, type PeerCard } from '../../shared/session.ts';
+import { parsePairMessage, type PairMessage, type PairRefusal, type PeerCard } from '../../shared/session.ts';
 import type { PairedPeer } from '../db.ts';
 import { Emitter } from '../util/emitter.ts';
 import { PairingGuard } from './guard.ts';
@@ -295,15 +295,8 @@ export class CameraPairing extends Emitter<CameraPairingEvents> {
     if (this.settled?.from === from) await this.answerSettled(this.settled, payload);
     const p = this.pending;
     if (!p || p.from !== from) return;
-    let msg: unknown;
-    try {
-      msg = await pairOpen(p.key, payload);
-    } catch {
-      return; // not for this pairing
-    }
-    const parsed = parsePairMessage(msg);
-    if (!parsed.ok) return;
-    const m = parsed.msg;
+    const m = await openPairMessage(p.key, payload);
+    if (!m) return;
     switch (m.k) {
       case 'pair-reveal': {
         if (p.card) return;
@@ -371,22 +364,16 @@ export class CameraPairing extends Emitter<CameraPairingEvents> {
    * - ended here by the relay's loss: whatever the viewer says, `pair-reject` (interrupted).
    */
   private async answerSettled(s: Settled, payload: string): Promise<void> {
-    let msg: unknown;
-    try {
-      msg = await pairOpen(s.key, payload);
-    } catch {
-      return; // not for that pairing
-    }
-    const parsed = parsePairMessage(msg);
-    if (!parsed.ok || this.settled !== s) return;
-    const rejected = parsed.msg.k === 'pair-reject';
+    const m = await openPairMessage(s.key, payload);
+    if (!m || this.settled !== s) return;
+    const rejected = m.k === 'pair-reject';
     if (s.outcome === 'interrupted') {
       if (rejected) this.settled = null;
       else await this.sendSealed(s, { k: 'pair-reject', reason: 'interrupted' });
       return;
     }
     if (!rejected) {
-      if (parsed.msg.k === 'pair-confirm') await this.sendSealed(s, { k: 'pair-done' });
+      if (m.k === 'pair-confirm') await this.sendSealed(s, { k: 'pair-done' });
       return;
     }
     clearTimeout(s.timer);
@@ -429,4 +416,16 @@ export class CameraPairing extends Emitter<CameraPairingEvents> {
     // The code was seen by someone: make a fresh one.
     if (renew && this.open && this.transport.isOnline()) this.transport.openHandle();
   }
+}
+
+/** A pairing message sealed with `key`, checked; null when it is not for that pairing or malformed. */
+async function openPairMessage(key: CryptoKey, payload: string): Promise<PairMessage | null> {
+  let opened: unknown;
+  try {
+    opened = await pairOpen(key, payload);
+  } catch {
+    return null;
+  }
+  const parsed = parsePairMessage(opened);
+  return parsed.ok ? parsed.msg : null;
 }

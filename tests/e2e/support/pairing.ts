@@ -87,6 +87,16 @@ export async function submitPairingCode(
   }
 }
 
+/** Confirms the digits on each page that asks for it now (polled: either side, or neither, may ask). */
+export async function confirmWhereAsked(pages: readonly Page[]): Promise<void> {
+  for (const page of pages) {
+    const confirm = page.getByTestId('pairing-confirm');
+    // The button goes away once both sides confirmed; a short click timeout keeps a poll from
+    // waiting on a button that was removed between the check and the click.
+    if (await confirm.isVisible()) await confirm.click({ timeout: 1000 }).catch(() => undefined);
+  }
+}
+
 /**
  * Pair `viewer` with `camera` by typed code, confirming the short authentication string
  * on whichever side shows `pairing-confirm`. Returns the new tile's `data-camera-id`.
@@ -109,12 +119,7 @@ export async function pairByCode(camera: Device, viewer: Device): Promise<string
   await expect
     .poll(
       async () => {
-        for (const page of [viewer.page, camera.page]) {
-          const confirm = page.getByTestId('pairing-confirm');
-          // The button goes away once both sides confirmed; a short click timeout keeps this poll
-          // from waiting on a button that was removed between the check and the click.
-          if (await confirm.isVisible()) await confirm.click({ timeout: 1000 }).catch(() => undefined);
-        }
+        await confirmWhereAsked([viewer.page, camera.page]);
         if ((await newTileIds()).length > 0) return 'paired';
         const errors = await visibleErrorCodes(viewer.page);
         return errors.length > 0 ? `viewer shows error ${errors.join(', ')}` : 'waiting';
