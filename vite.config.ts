@@ -8,9 +8,19 @@ import preact from '@preact/preset-vite';
 import { VitePWA } from 'vite-plugin-pwa';
 import { doorpeerRelay } from './signaling/vite-plugin.ts';
 import { prepareDetectionAssets } from './scripts/prepare-models.ts';
+import { setupI18n } from '@lingui/core';
+import { messages as enMessages } from './src/i18n/locales/en.ts';
+import { messages as deMessages } from './src/i18n/locales/de.ts';
+import { manifestTexts } from './src/i18n/manifest-text.ts';
 
 /** Kept in step with `scripts/make-icons.ts` and the theme-color meta in index.html. */
 const THEME_COLOR = '#14213d';
+
+/** The manifest's words in each language, from the catalogs (issue 14). */
+function manifestIn(lang: 'en' | 'de'): { description: string; lang: string } {
+  const i18n = setupI18n({ locale: lang, messages: { en: enMessages, de: deMessages } });
+  return { ...manifestTexts(i18n), lang };
+}
 
 const pwa = VitePWA({
   // Our own service worker (src/sw/sw.ts: precache, offline shell, Web Push, notification
@@ -27,14 +37,12 @@ const pwa = VitePWA({
   manifest: {
     name: 'Doorpeer',
     short_name: 'Doorpeer',
-    description:
-      'Video doorbell and home camera with no cloud: a spare device is the camera, your browser is the viewer, video goes peer to peer.',
+    ...manifestIn('en'),
     id: '/',
     start_url: '/',
     scope: '/',
     display: 'standalone',
     orientation: 'any',
-    lang: 'en',
     theme_color: THEME_COLOR,
     background_color: THEME_COLOR,
     icons: [
@@ -58,6 +66,29 @@ const pwa = VitePWA({
  * before every dev server and build, so `npm run dev`, `npm run build`, `npm start`'s
  * build-if-needed and a fresh clone's `npm test` all have them. Quick when up to date.
  */
+/**
+ * `manifest.de.webmanifest`: the English manifest the PWA plugin writes, with the German
+ * words. Platforms read the manifest the page links, so a German device installs a German
+ * description (`src/app/language.ts` switches the link).
+ */
+function germanManifest(): Plugin {
+  return {
+    name: 'doorpeer-manifest-de',
+    apply: 'build',
+    enforce: 'post',
+    generateBundle(_options, bundle) {
+      const en = bundle['manifest.webmanifest'];
+      if (!en || en.type !== 'asset') return;
+      const manifest = JSON.parse(String(en.source)) as Record<string, unknown>;
+      this.emitFile({
+        type: 'asset',
+        fileName: 'manifest.de.webmanifest',
+        source: JSON.stringify({ ...manifest, ...manifestIn('de') }),
+      });
+    },
+  };
+}
+
 function detectionAssets(): Plugin {
   return {
     name: 'doorpeer-detection-assets',
@@ -72,6 +103,7 @@ export default defineConfig(({ command }) => ({
     detectionAssets(),
     preact(),
     pwa,
+    germanManifest(),
     // The relay on Vite's own server gives `npm run dev` the same one-origin setup as production.
     ...(command === 'serve' ? [doorpeerRelay()] : []),
   ],

@@ -17,6 +17,7 @@ import { clips } from './clips/index.ts';
 import { soak } from './soak/index.ts';
 import { push } from './push/index.ts';
 import { idleCamera } from './idle-camera/index.ts';
+import { i18nBench } from './i18n/index.ts';
 
 const BENCHMARKS: readonly Benchmark[] = [
   ttff,
@@ -28,6 +29,7 @@ const BENCHMARKS: readonly Benchmark[] = [
   clips,
   push,
   idleCamera,
+  i18nBench,
 ];
 
 function log(message: string): void {

@@ -38,6 +38,7 @@ import type { PinHash } from './door-lock/pin-hash.ts';
 import type { PinGuard } from './door-lock/machine.ts';
 import type { HealthKind, HealthReport } from '../shared/health-messages.ts';
 import type { WarnState } from './health/warnings.ts';
+import type { Language } from '../i18n/languages.ts';
 import type { PushEvents, PushLang, PushSubscriptionWire } from '../shared/push-messages.ts';
 
 export type Role = 'camera' | 'viewer';
@@ -75,6 +76,8 @@ export interface Settings {
   cameraDeviceId: string;
   resolution: string;
   connectSound: boolean;
+  /** The language this device shows (issue 14); unset: the browser's. The service worker reads it too. */
+  language: Language;
   pairingGuard: GuardState;
   /** Peers that have not yet acknowledged this device's current certificate fingerprint. */
   certAnnounce: string[];
@@ -135,6 +138,7 @@ export interface ViewerPushSettings {
 /** Camera: one viewer's push subscription, as that viewer sent it (sealed). */
 export interface CameraPushSubscription extends PushSubscriptionWire {
   events: PushEvents;
+  /** As the viewer sent it; unused (pushes carry data, the viewer words them: `push-payload.ts`). */
   lang: PushLang;
   since: number;
 }

@@ -5,12 +5,17 @@ import { Device } from './device.ts';
 import { AppError } from './errors.ts';
 import { registerServiceWorker } from './sw-register.ts';
 import { storageHealth } from './storage/storage-health.ts';
+import { startLanguage } from './language.ts';
 import './styles.css';
 
 const root = document.getElementById('app');
 if (!root) throw new Error('index.html has no #app element');
 
 registerServiceWorker();
+
+// The browser's language, its catalog fetched while the database opens; the device's own
+// choice (kept in the database) replaces it before the first screen if it differs (issue 14).
+const browserLanguage = startLanguage(undefined);
 
 // A storage failure that the person has already been told about (a write refused for want of
 // room, or any write after this tab gave its connection to a newer tab) is not also an
@@ -25,21 +30,28 @@ const onStorage = (): void => {
     // A newer Doorpeer took the database: this tab stops talking to the relay (it could not
     // keep anything it received) and says to reload.
     device?.relay.stop();
-    render(<ErrorBox code="storage-closed" onRetry={() => location.reload()} />, root);
+    void browserLanguage.then(() =>
+      render(<ErrorBox code="storage-closed" onRetry={() => location.reload()} />, root),
+    );
   } else if (storageHealth.blocked && !device) {
     // The upgrade waits for an older tab; `Device.start` goes on by itself once it lets go.
-    render(<ErrorBox code="storage-blocked" />, root);
+    void browserLanguage.then(() => {
+      if (!device) render(<ErrorBox code="storage-blocked" />, root);
+    });
   }
 };
 storageHealth.on('changed', onStorage);
 
 Device.start().then(
-  (started) => {
+  async (started) => {
     device = started;
+    await browserLanguage;
+    await startLanguage(started.db);
     if (!storageHealth.closed) render(<App device={started} />, root);
   },
-  (e: unknown) => {
+  async (e: unknown) => {
     const err = e instanceof AppError ? e : new AppError('storage-failed', String(e));
+    await browserLanguage;
     render(<ErrorBox code={err.code} detail={err.detail} onRetry={() => location.reload()} />, root);
   },
 );

@@ -67,10 +67,20 @@ export const DoorbellMessages = [
   z.object({ k: z.literal('talk'), on: z.boolean() }),
   /** Door -> viewer: your voice is not played here, and why (`busy`: `by` owns the conversation). */
   z.object({ k: z.literal('talk-denied'), reason: z.enum(TALK_DENIALS), by: z.string().max(64).optional() }),
-  /** Viewer -> door: a typed reply, shown and spoken at the door. */
+  /**
+   * Viewer -> door: a typed reply, shown and spoken at the door. `lang`: the BCP 47 tag of the
+   * language the text is written in, so the door speaks it with a voice of that language
+   * (issue 14); any tag is accepted (a newer viewer may write in a language this door does not
+   * show), and a viewer from before it sends none, which means English.
+   */
   z.object({
     k: z.literal('quick-reply'),
     text: z.string().trim().min(1).max(DOORBELL_LIMITS.quickReplyChars),
+    lang: z
+      .string()
+      .regex(/^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$/, 'not a language tag')
+      .max(35)
+      .optional(),
   }),
   /**
    * Visitor message (nobody answered): door -> viewer, a recorded clip kept on the door until

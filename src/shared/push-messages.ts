@@ -4,6 +4,7 @@
  *
  *   viewer -> camera  push-subscribe    this browser's push subscription (endpoint, p256dh, auth),
  *                                        which events to push besides rings, and the viewer's language
+ *                                        (unused since push payload version 2, see `PUSH_LANGS`)
  *   viewer -> camera  push-unsubscribe  forget it
  *   camera -> viewer  push-ack          what the camera now does for this viewer: `on` (pushes go to
  *                                        `endpoint`), `off`, `denied` (no `watch`), `gone` (the push
@@ -13,6 +14,11 @@ import { z } from 'zod';
 import { PUSH_LIMITS } from './push-protocol.ts';
 import { HEALTH_KINDS } from './health-messages.ts';
 
+/**
+ * The language a viewer sends with its subscription. Unused: since push payload version 2
+ * (`push-payload.ts`) a push carries data only and the viewer's service worker writes it in
+ * that device's language. It stays on the wire because cameras of version 1 require it.
+ */
 export const PUSH_LANGS = ['en', 'de'] as const;
 export type PushLang = (typeof PUSH_LANGS)[number];
 

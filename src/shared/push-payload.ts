@@ -1,42 +1,67 @@
 /**
  * What a push carries (issue 13), once the viewer's browser has decrypted it:
  * the camera builds it (`src/app/push/camera-push.ts`), the service worker
- * parses it at the edge and shows it (`src/sw/`). Pure: text in English or
- * German (the viewer's language, sent with its subscription), the RFC 8030
+ * parses it at the edge and shows it (`src/sw/`). Pure: the payload is data
+ * only (kind, camera, event, time, minutes away, health warning, picture; the
+ * camera's name is the one its owner chose, data too), and the receiving device
+ * writes the notification from it in its own language (issue 14); the RFC 8030
  * options per kind (TTL, urgency, topic), the notification a payload becomes,
  * and what a click on it does.
  */
 import { z } from 'zod';
+import { i18n } from '../i18n/i18n.ts';
 import { PUSH_MAX_PLAINTEXT_BYTES } from './crypto/webpush.ts';
 import type { PushLang } from './push-messages.ts';
 import type { PushUrgency } from './push-protocol.ts';
-import type { HealthKind } from './health-messages.ts';
+import { HEALTH_KINDS, type HealthKind } from './health-messages.ts';
 import { healthBody, healthTitle } from './health-text.ts';
 
 export const PUSH_KINDS = ['ring', 'person', 'motion', 'offline', 'online', 'health'] as const;
 export type PushKind = (typeof PUSH_KINDS)[number];
 
+/**
+ * The payload format. 1 carried a title and text written at the camera in the viewer's
+ * language; 2 carries data only. A worker reading 2 shows a 1 as an unreadable push.
+ */
+export const PUSH_PAYLOAD_VERSION = 2;
+
+/** The longest "camera offline" delay a payload says (a day; a viewer chooses 1 to 60 minutes). */
+const MAX_OFFLINE_MINUTES = 1440;
+
 const deviceId = z.string().regex(/^[a-z2-7]{26}$/, 'not a device ID');
 const eventId = z.string().regex(/^[A-Za-z0-9_-]{1,32}$/, 'not an event ID');
 
-export const PushPayload = z.object({
-  v: z.literal(1),
-  kind: z.enum(PUSH_KINDS),
-  /** The camera's device ID and name. */
+const common = {
+  v: z.literal(PUSH_PAYLOAD_VERSION),
+  /** The camera's device ID and name (as its owner named it: shown as it is). */
   cam: deviceId,
   name: z.string().max(64),
   /** The event (ring ID, alert ID, or the time the camera went away). */
   id: eventId,
   /** Camera clock, ms since epoch. */
   at: z.number().int().nonnegative(),
-  title: z.string().max(160),
-  body: z.string().max(320),
   /** A small JPEG (ring, person), standard base64. */
   img: z
     .string()
     .regex(/^[A-Za-z0-9+/]*={0,2}$/)
     .optional(),
-});
+};
+
+export const PushPayload = z.discriminatedUnion('kind', [
+  z.object({ ...common, kind: z.enum(['ring', 'person', 'motion', 'online']) }),
+  z.object({
+    ...common,
+    kind: z.literal('offline'),
+    /** How many minutes the camera will have been away when the push goes out. */
+    min: z.number().int().min(1).max(MAX_OFFLINE_MINUTES),
+  }),
+  z.object({
+    ...common,
+    kind: z.literal('health'),
+    /** Which warning (issue 15), raised or cleared. */
+    health: z.object({ kind: z.enum(HEALTH_KINDS), state: z.enum(['warning', 'normal']) }),
+  }),
+]);
 export type PushPayload = z.infer<typeof PushPayload>;
 
 export function parsePushPayload(text: string): PushPayload | null {
@@ -74,48 +99,11 @@ export function pushOptions(
   }
 }
 
-interface Texts {
-  title: (name: string) => string;
-  body: (minutes: number) => string;
-}
-
-const TEXT: Record<PushLang, Record<Exclude<PushKind, 'health'>, Texts>> = {
-  en: {
-    ring: { title: (n) => `Doorbell: ${n}`, body: () => 'Someone is at the door.' },
-    person: { title: (n) => `Person at ${n}`, body: () => 'A person was detected. Tap to see the alert.' },
-    motion: { title: (n) => `Motion at ${n}`, body: () => 'Motion was detected. Tap to see the alert.' },
-    offline: {
-      title: (n) => `${n} is offline`,
-      body: (m) =>
-        `The camera has not been connected for ${m} minute${m === 1 ? '' : 's'}. Check its power and network.`,
-    },
-    online: { title: (n) => `${n} is back online`, body: () => 'The camera is connected again.' },
-  },
-  de: {
-    ring: { title: (n) => `Es klingelt: ${n}`, body: () => 'Jemand ist an der Tür.' },
-    person: {
-      title: (n) => `Person bei ${n}`,
-      body: () => 'Eine Person wurde erkannt. Tippen, um die Meldung zu sehen.',
-    },
-    motion: {
-      title: (n) => `Bewegung bei ${n}`,
-      body: () => 'Bewegung wurde erkannt. Tippen, um die Meldung zu sehen.',
-    },
-    offline: {
-      title: (n) => `${n} ist offline`,
-      body: (m) =>
-        `Die Kamera ist seit ${m} Minute${m === 1 ? '' : 'n'} nicht verbunden. Prüfe Strom und Netzwerk.`,
-    },
-    online: { title: (n) => `${n} ist wieder online`, body: () => 'Die Kamera ist wieder verbunden.' },
-  },
-};
-
-const ACTIONS: Record<PushLang, { answer: string; decline: string; watch: string }> = {
-  en: { answer: 'Answer', decline: 'Decline', watch: 'Watch live' },
-  de: { answer: 'Annehmen', decline: 'Ablehnen', watch: 'Live ansehen' },
-};
-
-/** `de` for a German browser, else English (the language a viewer sends with its subscription). */
+/**
+ * `de` for a German browser, else English: the `lang` a viewer still sends with its
+ * subscription, because cameras of payload version 1 require it. Nothing reads it since
+ * version 2 (the receiving device writes the text in its own language).
+ */
 export function pushLangOf(language: string | undefined): PushLang {
   return /^de\b/i.test(language ?? '') ? 'de' : 'en';
 }
@@ -132,26 +120,29 @@ export interface PayloadInput {
   health?: { kind: HealthKind; state: 'warning' | 'normal' };
 }
 
-/** The payload without its picture, in the viewer's language. */
-export function buildPayload(input: PayloadInput, lang: PushLang): PushPayload {
-  const minutes = Math.max(1, Math.round((input.offlineAfterMs ?? 60_000) / 60_000));
-  const h = input.health ?? { kind: 'silent' as const, state: 'warning' as const };
-  const title =
-    input.kind === 'health'
-      ? healthTitle(lang, input.name, h.kind, h.state)
-      : TEXT[lang][input.kind].title(input.name);
-  const body =
-    input.kind === 'health' ? healthBody(lang, h.kind, h.state) : TEXT[lang][input.kind].body(minutes);
-  return {
-    v: 1,
-    kind: input.kind,
+/** The payload without its picture: data only, the same for every viewer. */
+export function buildPayload(input: PayloadInput): PushPayload {
+  const base = {
+    v: PUSH_PAYLOAD_VERSION,
     cam: input.cam,
     name: input.name.slice(0, 64),
     id: input.id,
     at: input.at,
-    title: title.slice(0, 160),
-    body: body.slice(0, 320),
-  };
+  } as const;
+  switch (input.kind) {
+    case 'offline': {
+      const minutes = Math.round((input.offlineAfterMs ?? 60_000) / 60_000);
+      return { ...base, kind: 'offline', min: Math.min(MAX_OFFLINE_MINUTES, Math.max(1, minutes)) };
+    }
+    case 'health':
+      return {
+        ...base,
+        kind: 'health',
+        health: input.health ?? { kind: 'silent', state: 'warning' },
+      };
+    default:
+      return { ...base, kind: input.kind };
+  }
 }
 
 const utf8Length = (s: string): number => new TextEncoder().encode(s).length;
@@ -219,21 +210,72 @@ export function tagFor(p: Pick<PushPayload, 'kind' | 'cam' | 'id'>): string {
   }
 }
 
-export function notificationFor(p: PushPayload, lang: PushLang = 'en'): NotificationPlan {
-  const a = ACTIONS[lang];
-  const actions =
-    p.kind === 'ring'
-      ? [
-          { action: 'answer', title: a.answer },
-          { action: 'decline', title: a.decline },
-        ]
-      : p.kind === 'person'
-        ? [{ action: 'watch', title: a.watch }]
-        : [];
+/**
+ * The notification's title and text, in the active language (the service worker
+ * activates the device's own first, `src/sw/sw-i18n.ts`). The camera's name is shown
+ * as its owner wrote it.
+ */
+export function pushText(p: PushPayload): { title: string; body: string } {
+  const camera = p.name;
+  switch (p.kind) {
+    case 'ring':
+      return {
+        title: i18n._('Doorbell: {camera}', { camera }),
+        body: i18n._('Someone is at the door.'),
+      };
+    case 'person':
+      return {
+        title: i18n._('Person at {camera}', { camera }),
+        body: i18n._('A person was detected. Tap to see the alert.'),
+      };
+    case 'motion':
+      return {
+        title: i18n._('Motion at {camera}', { camera }),
+        body: i18n._('Motion was detected. Tap to see the alert.'),
+      };
+    case 'offline':
+      return {
+        title: i18n._('{camera} is offline', { camera }),
+        body: i18n._(
+          '{minutes, plural, one {The camera has not been connected for # minute. Check its power and network.} other {The camera has not been connected for # minutes. Check its power and network.}}',
+          { minutes: p.min },
+        ),
+      };
+    case 'online':
+      return {
+        title: i18n._('{camera} is back online', { camera }),
+        body: i18n._('The camera is connected again.'),
+      };
+    case 'health':
+      return {
+        title: healthTitle(camera, p.health.kind, p.health.state),
+        body: healthBody(p.health.kind, p.health.state),
+      };
+  }
+}
+
+/** The buttons on a notification, in the active language: rings are answered or declined, people watched. */
+function pushActions(kind: PushKind): { action: string; title: string }[] {
+  switch (kind) {
+    case 'ring':
+      return [
+        { action: 'answer', title: i18n._('Answer') },
+        { action: 'decline', title: i18n._('Decline') },
+      ];
+    case 'person':
+      return [{ action: 'watch', title: i18n._('Watch live') }];
+    default:
+      return [];
+  }
+}
+
+/** The notification a payload becomes, written in the active language. */
+export function notificationFor(p: PushPayload): NotificationPlan {
+  const { title, body } = pushText(p);
   return {
-    title: p.title,
+    title,
     options: {
-      body: p.body,
+      body,
       tag: tagFor(p),
       icon: '/icons/icon-192.png',
       badge: '/icons/icon-192.png',
@@ -241,7 +283,7 @@ export function notificationFor(p: PushPayload, lang: PushLang = 'en'): Notifica
       requireInteraction: p.kind === 'ring',
       renotify: false,
       ...(p.img ? { image: `data:image/jpeg;base64,${p.img}` } : {}),
-      actions,
+      actions: pushActions(p.kind),
       data: {
         doorpeer: 'push',
         kind: p.kind,
@@ -253,11 +295,17 @@ export function notificationFor(p: PushPayload, lang: PushLang = 'en'): Notifica
   };
 }
 
-/** Shown for a push that cannot be read (never the browser's generic "updated in the background"). */
-export const UNREADABLE_PUSH = {
-  title: 'Doorpeer',
-  body: 'Something happened at one of your cameras. Open Doorpeer to see it.',
-} as const;
+/**
+ * Shown for a push that cannot be read, or one in a payload format this worker does not
+ * speak (version 1, from a camera not yet updated): never the browser's generic "updated
+ * in the background". In the active language; the title is the app's name.
+ */
+export function unreadablePush(): { title: string; body: string } {
+  return {
+    title: 'Doorpeer',
+    body: i18n._('Something happened at one of your cameras. Open Doorpeer to see it.'),
+  };
+}
 
 /**
  * What a click on a notification does (pure; the service worker carries it out):

@@ -7,15 +7,18 @@
  * generic "site updated in the background". The one exception the browsers
  * allow: a visible app window already shows the event (it gets rings and alerts
  * over the relay), so it is told instead and no second notification appears.
+ *
+ * The payload is data; the notification's words are written here, in this
+ * device's language (`sw-i18n.ts`), not the camera's.
  */
 import {
-  UNREADABLE_PUSH,
   notificationFor,
   parsePushPayload,
-  pushLangOf,
+  unreadablePush,
   type PushPayload,
 } from '../shared/push-payload.ts';
 import { storeRotatedSubscription } from './rotated.ts';
+import { activateDeviceLanguage } from './sw-i18n.ts';
 import type { SwGlobal } from './sw-types.ts';
 
 export interface PushEventLike extends Event {
@@ -48,8 +51,11 @@ function readText(event: PushEventLike): string {
 export async function onPush(sw: SwGlobal, event: PushEventLike): Promise<void> {
   const payload = parsePushPayload(readText(event));
   if (!payload) {
-    await sw.registration.showNotification(UNREADABLE_PUSH.title, {
-      body: UNREADABLE_PUSH.body,
+    // Not readable, or an older camera's format (version 1): a notification all the same.
+    await activateDeviceLanguage(sw.navigator.languages);
+    const { title, body } = unreadablePush();
+    await sw.registration.showNotification(title, {
+      body,
       icon: '/icons/icon-192.png',
       tag: 'doorpeer-unreadable',
     });
@@ -67,7 +73,8 @@ export async function onPush(sw: SwGlobal, event: PushEventLike): Promise<void> 
     for (const w of visible) w.postMessage(note);
     return;
   }
-  const plan = notificationFor(payload, pushLangOf(sw.navigator.language));
+  await activateDeviceLanguage(sw.navigator.languages);
+  const plan = notificationFor(payload);
   await sw.registration.showNotification(plan.title, plan.options as NotificationOptions);
 }
 

@@ -59,8 +59,8 @@ test('camera errors map to codes a person can act on', () => {
 
 test('every app error says what happened and what to do', () => {
   for (const [code, e] of Object.entries(APP_ERRORS)) {
-    assert.ok(e.title.length > 10, code);
-    assert.ok(e.action.length > 20, code);
+    assert.ok(e.title().length > 10, code);
+    assert.ok(e.action().length > 20, code);
     assert.match(new AppError(code as keyof typeof APP_ERRORS, 'detail').message, /\(detail\)$/);
   }
 });

@@ -12,7 +12,8 @@ import {
   type DoorState,
 } from '../../src/app/doorbell/ring-machine.ts';
 import { ringReducer, type RingCard } from '../../src/app/doorbell/viewer-ring.ts';
-import { normaliseReplies } from '../../src/app/doorbell/quick-replies.ts';
+import { defaultQuickReplies, normaliseReplies } from '../../src/app/doorbell/quick-replies.ts';
+import { pickVoice } from '../../src/app/doorbell/speech.ts';
 import { DOORBELL_LIMITS } from '../../src/shared/doorbell-messages.ts';
 import { parseSessionMessage } from '../../src/shared/session.ts';
 
@@ -190,6 +191,8 @@ describe('doorbell wire messages and quick replies', () => {
       { k: 'talk', on: true },
       { k: 'talk-denied', reason: 'busy', by: 'Alice' },
       { k: 'quick-reply', text: 'Please leave it at the door.' },
+      { k: 'quick-reply', text: 'Bitte vor der Tür abstellen.', lang: 'de' },
+      { k: 'quick-reply', text: 'Bitte vor der Tür abstellen.', lang: 'de-AT' },
       { k: 'ring-snapshot', id: RING, snapshot: { size: 10, chunks: 1, sha256: 'x'.repeat(43) } },
     ])
       assert.ok(parseSessionMessage(m).ok, JSON.stringify(m));
@@ -198,6 +201,8 @@ describe('doorbell wire messages and quick replies', () => {
       { k: 'talk', on: 'yes' },
       { k: 'quick-reply', text: '   ' },
       { k: 'quick-reply', text: 'x'.repeat(DOORBELL_LIMITS.quickReplyChars + 1) },
+      { k: 'quick-reply', text: 'Hello', lang: 'not a language' },
+      { k: 'quick-reply', text: 'Hello', lang: 'de-'.repeat(20) + 'de' },
       { k: 'ring-state', id: RING, state: 'exploded', by: null },
       { k: 'ring-snapshot', id: RING, snapshot: { size: 10, chunks: 99, sha256: 'x'.repeat(43) } },
     ])
@@ -209,5 +214,33 @@ describe('doorbell wire messages and quick replies', () => {
     const many = normaliseReplies(Array.from({ length: 30 }, (_, i) => `reply ${i} ${'x'.repeat(300)}`));
     assert.equal(many.length, DOORBELL_LIMITS.quickReplies);
     assert.ok(many.every((r) => r.length <= DOORBELL_LIMITS.quickReplyChars));
+  });
+
+  it('the default replies are English until a language is loaded (the message is the owner’s pick)', () => {
+    assert.deepEqual(defaultQuickReplies(), [
+      'Please leave it at the door.',
+      'I am coming, one moment please.',
+      'Sorry, we are not interested.',
+    ]);
+    assert.ok(defaultQuickReplies().every((r) => normaliseReplies([r])[0] === r));
+  });
+});
+
+describe('a quick reply is spoken in the language it is written in', () => {
+  const voices = [
+    { name: 'en-US', lang: 'en-US', default: true, localService: true },
+    { name: 'de-CH', lang: 'de-CH', default: false, localService: false },
+    { name: 'de-DE', lang: 'de-DE', default: false, localService: true },
+    { name: 'de-AT', lang: 'de_AT', default: false, localService: false },
+  ];
+  it('the same tag first, else the same language (a voice on the device before one that is not)', () => {
+    assert.equal(pickVoice(voices, 'de-AT')?.name, 'de-AT');
+    assert.equal(pickVoice(voices, 'de')?.name, 'de-DE');
+    assert.equal(pickVoice(voices, 'DE-ch')?.name, 'de-CH');
+    assert.equal(pickVoice(voices, 'en')?.name, 'en-US');
+  });
+  it('no voice of that language: none picked (the browser goes by the utterance’s language)', () => {
+    assert.equal(pickVoice(voices, 'fr'), undefined);
+    assert.equal(pickVoice([], 'de'), undefined);
   });
 });

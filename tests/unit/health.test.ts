@@ -298,32 +298,33 @@ describe('health on the wire', () => {
     );
   });
 
-  it('a health push says which warning in the viewer’s language, and "back to normal" replaces it', () => {
-    const warn = buildPayload(
-      {
-        kind: 'health',
-        cam: CAM,
-        name: 'Garage',
-        id: 'health-unplugged',
-        at: 5,
-        health: { kind: 'unplugged', state: 'warning' },
-      },
-      'en',
-    );
-    const ok = buildPayload(
-      {
-        kind: 'health',
-        cam: CAM,
-        name: 'Garage',
-        id: 'health-unplugged',
-        at: 9,
-        health: { kind: 'unplugged', state: 'normal' },
-      },
-      'de',
-    );
-    assert.equal(warn.title, 'Garage: charger unplugged');
-    assert.match(warn.body, /charger is plugged in/);
-    assert.equal(ok.title, 'Garage: Ladegerät getrennt, wieder in Ordnung');
+  it('a health push carries which warning (the viewer words it), and "back to normal" replaces it', () => {
+    const warn = buildPayload({
+      kind: 'health',
+      cam: CAM,
+      name: 'Garage',
+      id: 'health-unplugged',
+      at: 5,
+      health: { kind: 'unplugged', state: 'warning' },
+    });
+    const ok = buildPayload({
+      kind: 'health',
+      cam: CAM,
+      name: 'Garage',
+      id: 'health-unplugged',
+      at: 9,
+      health: { kind: 'unplugged', state: 'normal' },
+    });
+    assert.deepEqual(warn, {
+      v: 2,
+      kind: 'health',
+      cam: CAM,
+      name: 'Garage',
+      id: 'health-unplugged',
+      at: 5,
+      health: { kind: 'unplugged', state: 'warning' },
+    });
+    assert.deepEqual(ok.kind === 'health' && ok.health, { kind: 'unplugged', state: 'normal' });
     assert.equal(tagFor(warn), tagFor(ok));
     assert.equal(pushOptions('health', CAM, warn.id).topic, pushOptions('health', CAM, ok.id).topic);
     assert.ok(pushOptions('health', CAM, warn.id).topic.length <= 32);

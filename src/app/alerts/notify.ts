@@ -6,14 +6,34 @@
  */
 import type { AlertPrefs, StoredAlert } from '../db.ts';
 import type { DetectionEventType } from '../detection/types.ts';
+import { i18n } from '../../i18n/i18n.ts';
+import { formatTime } from '../../i18n/format.ts';
 
 export const DEFAULT_ALERT_PREFS: AlertPrefs = { 'motion-start': true, person: true, 'motion-end': false };
 
-export const EVENT_LABEL: Record<DetectionEventType, string> = {
-  'motion-start': 'Motion',
-  person: 'Person at the door',
-  'motion-end': 'Motion ended',
-};
+/** What an alert of `type` is called, in the language shown. */
+export function eventLabel(type: DetectionEventType): string {
+  switch (type) {
+    case 'motion-start':
+      return i18n._('Motion');
+    case 'person':
+      return i18n._('Person at the door');
+    case 'motion-end':
+      return i18n._('Motion ended');
+  }
+}
+
+/** A notification's title: what happened, at which camera. */
+function notificationTitle(type: DetectionEventType, camera: string): string {
+  switch (type) {
+    case 'motion-start':
+      return i18n._('Motion: {camera}', { camera });
+    case 'person':
+      return i18n._('Person at the door: {camera}', { camera });
+    case 'motion-end':
+      return i18n._('Motion ended: {camera}', { camera });
+  }
+}
 
 export type NotifyPermission = NotificationPermission | 'unsupported';
 
@@ -49,11 +69,11 @@ export function dataUrl(blob: Blob): Promise<string> {
 
 /** Shows the notification; the snapshot goes as a data: URL (nothing leaves the device). */
 export async function showAlertNotification(event: StoredAlert, cameraName: string): Promise<void> {
-  const title = `${EVENT_LABEL[event.type]}: ${cameraName}`;
+  const title = notificationTitle(event.type, cameraName);
   const image = event.snapshot ? await dataUrl(event.snapshot) : undefined;
   // `image` is in the Notifications spec and in Chromium, not yet in TypeScript's DOM types.
   const options: NotificationOptions & { image?: string } = {
-    body: new Date(event.at).toLocaleTimeString(),
+    body: formatTime(event.at),
     tag: event.key,
     icon: '/icons/icon-192.png',
     data: { cameraId: event.cameraId },

@@ -5,6 +5,7 @@
  */
 import { getSetting, setSetting, type AlertPrefs } from '../db.ts';
 import type { Device } from '../device.ts';
+import { i18n } from '../../i18n/i18n.ts';
 import { AlertReceiver } from './receiver.ts';
 import { DEFAULT_ALERT_PREFS, notifyPermission, shouldNotify, showAlertNotification } from './notify.ts';
 
@@ -19,7 +20,7 @@ export function alertReceiver(device: Device): AlertReceiver {
         const prefs = await alertPrefs(device, event.cameraId);
         if (!shouldNotify(event.type, prefs, document.visibilityState === 'hidden', notifyPermission()))
           return;
-        const name = device.peers.get(event.cameraId)?.name ?? 'Camera';
+        const name = device.peers.get(event.cameraId)?.name ?? i18n._('Camera');
         await showAlertNotification(event, name).catch(() => undefined);
       })();
     });

@@ -152,7 +152,12 @@ export class DoorLock extends Emitter<DoorLockEvents> {
     await this.save({ ...this.config, guard });
     void this.log.add(
       ok
-        ? { event: 'door-unlocked', deviceId: this.selfId, name: 'Someone at the door', reason: 'right PIN' }
+        ? {
+            event: 'door-unlocked',
+            deviceId: this.selfId,
+            name: 'Someone at the door',
+            reason: 'right PIN',
+          }
         : {
             event: 'door-pin-wrong',
             deviceId: this.selfId,
@@ -187,7 +192,12 @@ export class DoorLock extends Emitter<DoorLockEvents> {
   lockNow(byName = 'This device'): void {
     if (this.state.kind !== 'unlocked') return;
     this.input({ type: 'lock' });
-    void this.log.add({ event: 'door-locked', deviceId: this.selfId, name: byName, reason: 'locked' });
+    void this.log.add({
+      event: 'door-locked',
+      deviceId: this.selfId,
+      name: byName,
+      reason: 'locked',
+    });
   }
 
   /** Someone is using the unlocked device: the idle lock starts over. */
@@ -205,7 +215,12 @@ export class DoorLock extends Emitter<DoorLockEvents> {
     this.state = next;
     this.arm();
     if (i.type === 'tick' && next.kind === 'locked' && !wasLocked)
-      void this.log.add({ event: 'door-locked', deviceId: this.selfId, name: 'This device', reason: 'idle' });
+      void this.log.add({
+        event: 'door-locked',
+        deviceId: this.selfId,
+        name: 'This device',
+        reason: 'idle',
+      });
     this.emit('state', next);
   }
 

@@ -8,6 +8,7 @@ import type { SessionMessage } from '../../shared/session.ts';
 import type { Device } from '../device.ts';
 import { notifyPermission } from '../alerts/notify.ts';
 import { Emitter } from '../util/emitter.ts';
+import { i18n } from '../../i18n/i18n.ts';
 
 export type DoorStateMessage = Extract<SessionMessage, { k: 'door-state' }>;
 export type PinAttemptMessage = Extract<SessionMessage, { k: 'door-pin-attempt' }>;
@@ -48,9 +49,17 @@ export class DoorReports extends Emitter<{ changed: [cameraId: string] }> {
     });
     if (msg.ok || document.visibilityState !== 'hidden' || notifyPermission() !== 'granted') return;
     const reg = 'serviceWorker' in navigator ? await navigator.serviceWorker.getRegistration() : undefined;
-    const title = `Wrong PIN at ${name}`;
+    const title = i18n._('Wrong PIN at {name}', { name });
     const options: NotificationOptions = {
-      body: `${msg.failures} wrong in a row. ${msg.blockedUntil > Date.now() ? 'The door station is blocking further tries for a while.' : ''}`,
+      body:
+        msg.blockedUntil > Date.now()
+          ? i18n._(
+              '{count, plural, one {# wrong in a row. The door station is blocking further tries for a while.} other {# wrong in a row. The door station is blocking further tries for a while.}}',
+              { count: msg.failures },
+            )
+          : i18n._('{count, plural, one {# wrong in a row.} other {# wrong in a row.}}', {
+              count: msg.failures,
+            }),
       tag: `door-pin/${cameraId}`,
       icon: '/icons/icon-192.png',
       data: { cameraId },

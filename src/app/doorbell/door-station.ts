@@ -19,6 +19,7 @@ import { grabJpeg } from './frame-grab.ts';
 import { LateRings, type LateRing } from './late-rings.ts';
 import { MessageOutbox } from './outbox.ts';
 import { recordMessage } from './recorder.ts';
+import { speak } from './speech.ts';
 import {
   IDLE,
   nextDeadline,
@@ -36,6 +37,8 @@ export const QUICK_REPLY_SHOWN_MS = 20_000;
 
 export interface QuickReplyShown {
   text: string;
+  /** The language the text is written in (a BCP 47 tag): it is spoken, and marked, in it. */
+  lang: string;
   from: string;
   at: number;
 }
@@ -334,7 +337,8 @@ export class DoorStation extends Emitter<DoorEvents> {
         return;
       case 'quick-reply':
         if (!this.allowTalk(from, 'quick-reply')) return;
-        this.showReply(msg.text, from);
+        // A viewer from before issue 14 sends no language: its replies were English.
+        this.showReply(msg.text, msg.lang ?? 'en', from);
         return;
       default:
         return;
@@ -359,23 +363,15 @@ export class DoorStation extends Emitter<DoorEvents> {
     return false;
   }
 
-  private showReply(text: string, from: PairedPeer): void {
+  private showReply(text: string, lang: string, from: PairedPeer): void {
     void this.log.add({ event: 'quick-reply', deviceId: from.deviceId, name: from.name, reason: text });
-    this.reply = { text, from: from.name, at: Date.now() };
+    this.reply = { text, lang, from: from.name, at: Date.now() };
     this.emit('reply', this.reply);
     clearTimeout(this.replyTimer);
     this.replyTimer = setTimeout(() => {
       this.reply = null;
       this.emit('reply', null);
     }, QUICK_REPLY_SHOWN_MS);
-    speak(text);
+    speak(text, lang);
   }
-}
-
-/** Speaks the reply with the browser's own speech synthesis (nothing leaves the device); silent if it has none. */
-function speak(text: string): void {
-  const synth = globalThis.speechSynthesis;
-  if (!synth || typeof SpeechSynthesisUtterance === 'undefined') return;
-  synth.cancel();
-  synth.speak(new SpeechSynthesisUtterance(text));
 }

@@ -1,12 +1,19 @@
 /** The owner's prepared quick replies (viewer settings), kept in IndexedDB. */
 import { DOORBELL_LIMITS } from '../../shared/doorbell-messages.ts';
 import { getSetting, setSetting, type Db } from '../db.ts';
+import { i18n } from '../../i18n/i18n.ts';
 
-export const DEFAULT_QUICK_REPLIES = [
-  'Please leave it at the door.',
-  'I am coming, one moment please.',
-  'Sorry, we are not interested.',
-];
+/**
+ * The replies a viewer has before the owner edits the list, in the language shown now
+ * (issue 14): what is sent is the text the owner picked, with that language.
+ */
+export function defaultQuickReplies(): string[] {
+  return [
+    i18n._('Please leave it at the door.'),
+    i18n._('I am coming, one moment please.'),
+    i18n._('Sorry, we are not interested.'),
+  ];
+}
 
 /** Pure: one reply per non-empty line, trimmed, de-duplicated, within the wire limits. */
 export function normaliseReplies(lines: readonly string[]): string[] {
@@ -18,8 +25,9 @@ export function normaliseReplies(lines: readonly string[]): string[] {
   return out.slice(0, DOORBELL_LIMITS.quickReplies);
 }
 
-export async function loadQuickReplies(db: Db): Promise<string[]> {
-  return (await getSetting(db, 'quickReplies')) ?? DEFAULT_QUICK_REPLIES;
+/** The owner's own list, or null while the owner has none (the defaults are shown: `defaultQuickReplies`). */
+export async function loadQuickReplies(db: Db): Promise<string[] | null> {
+  return (await getSetting(db, 'quickReplies')) ?? null;
 }
 
 export async function saveQuickReplies(db: Db, lines: readonly string[]): Promise<string[]> {

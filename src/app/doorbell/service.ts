@@ -7,6 +7,7 @@ import type { Device } from '../device.ts';
 import { dataUrl, notifyPermission } from '../alerts/notify.ts';
 import { RingReceiver, type Ring } from './ring-receiver.ts';
 import { MessageInbox } from './inbox.ts';
+import { i18n } from '../../i18n/i18n.ts';
 
 const receivers = new WeakMap<Device, RingReceiver>();
 const inboxes = new WeakMap<Device, MessageInbox>();
@@ -43,7 +44,7 @@ async function notifyRing(ring: Ring): Promise<void> {
   // `image` is in the Notifications spec and in Chromium, not yet in TypeScript's DOM types.
   const options: NotificationOptions & { image?: string } = {
     ...(image ? { image } : {}),
-    body: 'Someone is at the door. Open Doorpeer to answer.',
+    body: i18n._('Someone is at the door. Open Doorpeer to answer.'),
     tag: `ring-${ring.id}`,
     icon: '/icons/icon-192.png',
     requireInteraction: true,
@@ -53,13 +54,14 @@ async function notifyRing(ring: Ring): Promise<void> {
     const reg = 'serviceWorker' in navigator ? await navigator.serviceWorker.getRegistration() : undefined;
     // Buttons only where a service worker shows it (the only kind that can have them).
     const actions = [
-      { action: 'answer', title: 'Answer' },
-      { action: 'decline', title: 'Decline' },
+      { action: 'answer', title: i18n._('Answer') },
+      { action: 'decline', title: i18n._('Decline') },
     ];
     // `actions` is in the Notifications spec and in Chromium, not yet in TypeScript's DOM types.
     const withActions: NotificationOptions = Object.assign({}, options, { actions });
-    if (reg) await reg.showNotification(`Doorbell: ${ring.cameraName}`, withActions);
-    else new Notification(`Doorbell: ${ring.cameraName}`, options);
+    const title = i18n._('Doorbell: {camera}', { camera: ring.cameraName });
+    if (reg) await reg.showNotification(title, withActions);
+    else new Notification(title, options);
   } catch {
     // Notifications unavailable: the in-app alert and chime still ring.
   }

@@ -6,9 +6,15 @@
  */
 import { getSetting, setSetting, type Db, type VoiceReply } from '../db.ts';
 import { randomId } from '../util/emitter.ts';
+import { i18n } from '../../i18n/i18n.ts';
 
 export const VOICE_REPLY_MAX_MS = 10_000;
 const MAX_KEPT = 8;
+
+/** A voice reply's name as shown; one recorded without a name (stored empty, or as "Voice reply" before issue 14) gets the default name. */
+export function voiceReplyLabel(reply: VoiceReply): string {
+  return reply.label && reply.label !== 'Voice reply' ? reply.label : i18n._('Voice reply');
+}
 
 export async function loadVoiceReplies(db: Db): Promise<VoiceReply[]> {
   return (await getSetting(db, 'voiceReplies')) ?? [];
@@ -55,7 +61,8 @@ export async function recordVoiceReply(
     clearTimeout(timer);
     return {
       id: randomId(9),
-      label: label.trim().slice(0, 64) || 'Voice reply',
+      // Left empty when the owner gave no name: shown as "Voice reply" in the language of the day.
+      label: label.trim().slice(0, 64),
       durationMs: Math.round(performance.now() - started),
       clip: new Blob(parts, { type: rec.mimeType || type || 'audio/webm' }),
     };

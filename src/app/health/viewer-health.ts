@@ -7,7 +7,8 @@
  * cannot say so itself.
  */
 import type { HealthKind, HealthReport } from '../../shared/health-messages.ts';
-import { HEALTH_TEXT, healthBody, healthTitle } from '../../shared/health-text.ts';
+import { healthBody, healthTitle } from '../../shared/health-text.ts';
+import { i18n } from '../../i18n/i18n.ts';
 import { addEvent, getSetting, setSetting, type StoredEvent } from '../db.ts';
 import type { Device } from '../device.ts';
 import { notifyPermission, showSystemNotification } from '../alerts/notify.ts';
@@ -162,10 +163,10 @@ export class HealthMonitor extends Emitter<Events> {
   /** While the app is hidden: a notification, tagged per camera and kind, so "back to normal" replaces the warning. */
   private async notify(e: StoredEvent): Promise<void> {
     if (!e.health || document.visibilityState !== 'hidden' || notifyPermission() !== 'granted') return;
-    const name = this.device.peers.get(e.cameraId)?.name ?? 'Camera';
-    const title = healthTitle('en', name, e.health.kind, e.health.state);
+    const name = this.device.peers.get(e.cameraId)?.name ?? i18n._('Camera');
+    const title = healthTitle(name, e.health.kind, e.health.state);
     const options: NotificationOptions = {
-      body: healthBody('en', e.health.kind, e.health.state),
+      body: healthBody(e.health.kind, e.health.state),
       // The same tag as the camera's push for it (`push-payload.ts` tagFor): never two of one.
       tag: `${e.cameraId}/health-${e.health.kind}`,
       icon: '/icons/icon-192.png',
@@ -175,8 +176,8 @@ export class HealthMonitor extends Emitter<Events> {
   }
 }
 
-/** Label of a health kind for the owner's screens (English until the catalogs exist). */
-export const healthLabel = (kind: HealthKind): string => HEALTH_TEXT.en[kind].warning;
+/** Label of a health kind for the owner's screens, in the active language. */
+export { healthLabel } from '../../shared/health-text.ts';
 
 const monitors = new WeakMap<Device, HealthMonitor>();
 

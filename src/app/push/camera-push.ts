@@ -1,8 +1,9 @@
 /**
  * The camera's side of Web Push (issue 13). Viewers send their push
  * subscriptions sealed (`push-subscribe`); the camera keeps them, and for each
- * ring, person or motion event builds a small payload in the viewer's language
- * (with a small picture for rings and people), encrypts it for that viewer's
+ * ring, person or motion event builds a small payload of data only (the viewer's
+ * service worker writes the words in its own language), with a small picture for
+ * rings and people, encrypts it for that viewer's
  * browser (RFC 8291, `shared/crypto/webpush.ts`) and hands the relay only
  * `{endpoint, ttl, urgency, topic, body}`. It also leaves a "camera offline"
  * push per viewer with the relay, refreshed regularly and on every change, and
@@ -166,11 +167,12 @@ export class CameraPush {
       const sub = this.subs[id];
       return sub !== undefined && wants(sub);
     });
+    // The same data for every viewer: each one's service worker words it in its own language.
+    const payload = buildPayload(this.input(event, extra));
     return Promise.all(
       targets.map(async (viewerId) => {
         const sub = this.subs[viewerId];
         if (!sub) return 'error' as const;
-        const payload = buildPayload(this.input(event, extra), sub.lang);
         const text = payloadText(payload, await picture(imageBudgetChars(payload)));
         return this.send(viewerId, sub, event.kind, event.id, text);
       }),
@@ -259,6 +261,7 @@ export class CameraPush {
       await this.device.messenger.send(from.deviceId, { k: 'push-ack', state: 'denied' });
       return;
     }
+    // `lang` is kept as sent but unused: the viewer writes its notifications in its own language.
     const { sub, events, lang } = msg;
     this.subs = { ...this.subs, [from.deviceId]: { ...sub, events, lang, since: Date.now() } };
     this.prepareNext(from.deviceId, { ...sub, events, lang, since: Date.now() });
@@ -323,10 +326,7 @@ export class CameraPush {
     const afterMs = offlineAfterMs(sub, this.testOfflineAfterMs());
     const at = Date.now();
     const id = `off${at.toString(36)}`;
-    const payload = buildPayload(
-      this.input({ kind: 'offline', id, at }, { offlineAfterMs: afterMs }),
-      sub.lang,
-    );
+    const payload = buildPayload(this.input({ kind: 'offline', id, at }, { offlineAfterMs: afterMs }));
     let body: string;
     try {
       body = await encryptPushText(sub, payloadText(payload));
@@ -353,7 +353,7 @@ export class CameraPush {
         if (!viewerId || !sub) return;
         if (!pushTargets({ [viewerId]: sub }, (id) => this.device.peers.get(id), 'online').length) return;
         const id = `on${at.toString(36)}`;
-        const text = payloadText(buildPayload(this.input({ kind: 'online', id, at }), sub.lang));
+        const text = payloadText(buildPayload(this.input({ kind: 'online', id, at })));
         await this.send(viewerId, sub, 'online', id, text);
       }),
     );

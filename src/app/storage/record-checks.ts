@@ -11,6 +11,7 @@
  * fields are allowed. Pure: no DOM, no IndexedDB; unit-tested in Node.
  */
 import { z } from 'zod';
+import { LANGUAGES } from '../../i18n/languages.ts';
 
 /** A `Blob` read back from IndexedDB (a `File` is a `Blob` too). */
 const blob = z.custom<Blob>((v) => typeof Blob !== 'undefined' && v instanceof Blob, 'not a Blob');
@@ -152,6 +153,7 @@ const SETTING_CHECKS: Record<string, z.ZodType> = {
   cameraDeviceId: text,
   resolution: text,
   connectSound: z.boolean(),
+  language: z.enum(LANGUAGES),
   doorbellMode: z.boolean(),
   certAnnounce: strings,
   quickReplies: strings,

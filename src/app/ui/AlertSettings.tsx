@@ -2,7 +2,7 @@ import { useEffect, useState } from 'preact/hooks';
 import type { AlertPrefs } from '../db.ts';
 import { alertPrefs, setAlertPrefs } from '../alerts/service.ts';
 import {
-  EVENT_LABEL,
+  eventLabel,
   notifyPermission,
   requestNotifications,
   type NotifyPermission,
@@ -12,6 +12,7 @@ import { useDevice, useSubscribed } from './hooks.ts';
 import { HEALTH_KINDS, type HealthKind } from '../../shared/health-messages.ts';
 import { healthLabel, healthMonitor } from '../health/viewer-health.ts';
 import { viewerPush } from '../push/viewer-push.ts';
+import { i18n } from '../../i18n/i18n.ts';
 
 /** Per camera: which events raise a notification on this device; and the notification permission. */
 export function AlertSettings({ cameraId }: { cameraId: string }) {
@@ -23,7 +24,7 @@ export function AlertSettings({ cameraId }: { cameraId: string }) {
   if (!prefs) return null;
   return (
     <fieldset class="alert-prefs" data-testid="alert-prefs">
-      <legend>Notify me about</legend>
+      <legend>{i18n._('Notify me about')}</legend>
       {DETECTION_EVENT_TYPES.map((type) => (
         <label key={type}>
           <input
@@ -36,7 +37,7 @@ export function AlertSettings({ cameraId }: { cameraId: string }) {
               void setAlertPrefs(device, cameraId, next);
             }}
           />{' '}
-          {EVENT_LABEL[type]}
+          {eventLabel(type)}
         </label>
       ))}
       <HealthMutes cameraId={cameraId} />
@@ -67,7 +68,7 @@ function HealthMutes({ cameraId }: { cameraId: string }) {
   };
   return (
     <div data-testid="health-mutes">
-      <p class="fine">Camera health:</p>
+      <p class="fine">{i18n._('Camera health:')}</p>
       {HEALTH_KINDS.map((kind) => (
         <label key={kind}>
           <input
@@ -83,13 +84,21 @@ function HealthMutes({ cameraId }: { cameraId: string }) {
   );
 }
 
-const SAYS: Record<NotifyPermission, string> = {
-  granted: 'Notifications are on: alerts show on this device while Doorpeer is in the background.',
-  default: 'Notifications are off on this device, so alerts only show here in the app.',
-  denied:
-    'Notifications are blocked for this site, so alerts only show here in the app. To get them in the background, allow notifications for this site in the browser’s site settings, then reload.',
-  unsupported: 'This browser cannot show notifications; alerts show here in the app.',
-};
+/** What the notification permission means for alerts, in words. */
+function permissionText(permission: NotifyPermission): string {
+  switch (permission) {
+    case 'granted':
+      return i18n._('Notifications are on: alerts show on this device while Doorpeer is in the background.');
+    case 'default':
+      return i18n._('Notifications are off on this device, so alerts only show here in the app.');
+    case 'denied':
+      return i18n._(
+        'Notifications are blocked for this site, so alerts only show here in the app. To get them in the background, allow notifications for this site in the browser’s site settings, then reload.',
+      );
+    case 'unsupported':
+      return i18n._('This browser cannot show notifications; alerts show here in the app.');
+  }
+}
 
 function NotifyPermissionControl() {
   const [permission, setPermission] = useState<NotifyPermission>(notifyPermission);
@@ -99,7 +108,7 @@ function NotifyPermissionControl() {
       data-permission={permission}
       class={permission === 'denied' ? 'warn' : 'fine'}
     >
-      {SAYS[permission]}{' '}
+      {permissionText(permission)}{' '}
       {permission === 'default' ? (
         <button
           type="button"
@@ -107,7 +116,7 @@ function NotifyPermissionControl() {
           // Asked only from this tap: browsers ignore (or punish) permission prompts without one.
           onClick={() => void requestNotifications().then(setPermission)}
         >
-          Turn on notifications
+          {i18n._('Turn on notifications')}
         </button>
       ) : null}
     </p>

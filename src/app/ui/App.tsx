@@ -15,8 +15,14 @@ import { doorReports } from '../door-lock/viewer-reports.ts';
 import { healthMonitor } from '../health/viewer-health.ts';
 import { viewerPush } from '../push/viewer-push.ts';
 import { handlePushActions } from '../push/notification-actions.ts';
+import { onLanguageChange } from '../language.ts';
+import { i18n } from '../../i18n/i18n.ts';
 
 export function App({ device }: { device: Device }) {
+  // A language switch re-renders the whole tree in place (issue 14): no screen is remounted,
+  // so a live view, a pairing or a form keeps its state. Screens render text, never keep it.
+  const [, setLocale] = useState(i18n.locale);
+  useEffect(() => onLanguageChange(() => setLocale(i18n.locale)), []);
   // Alerts from paired cameras are received (and kept) on every route, not just where they are listed.
   useEffect(() => void alertReceiver(device), [device]);
   // Rings too: the doorbell rings whatever route is open.

@@ -1,15 +1,60 @@
-import type { HealthKind } from '../../shared/health-messages.ts';
+import type { HealthKind, HealthReport, PressureState, StepName } from '../../shared/health-messages.ts';
 import { STEP_NAMES } from '../../shared/health-messages.ts';
 import { healthLabel, healthMonitor, type CameraHealthView } from '../health/viewer-health.ts';
+import { i18n } from '../../i18n/i18n.ts';
+import { formatBytes, formatDuration, formatNumber, formatRelative, formatTime } from '../../i18n/format.ts';
 import { useDevice, useSubscribed, useTicker } from './hooks.ts';
 
-const STEP_TEXT: Record<(typeof STEP_NAMES)[number], string> = {
-  normal: 'full',
-  'detection-rate': 'detection slowed',
-  'detection-size': 'detection on smaller frames',
-  'preroll-quality': 'pre-roll at lower quality',
-  'live-resolution': 'live video at lower resolution',
-};
+function stepText(step: StepName): string {
+  switch (step) {
+    case 'normal':
+      return i18n._('full');
+    case 'detection-rate':
+      return i18n._('detection slowed');
+    case 'detection-size':
+      return i18n._('detection on smaller frames');
+    case 'preroll-quality':
+      return i18n._('pre-roll at lower quality');
+    case 'live-resolution':
+      return i18n._('live video at lower resolution');
+  }
+}
+
+/** How hard the device's CPU is pressed, as the Compute Pressure API names it. */
+export function pressureText(p: PressureState): string {
+  switch (p) {
+    case 'nominal':
+      return i18n._('nominal');
+    case 'fair':
+      return i18n._('fair');
+    case 'serious':
+      return i18n._('serious');
+    case 'critical':
+      return i18n._('critical');
+    case 'unknown':
+      return i18n._('unknown');
+  }
+}
+
+function detectionStateText(s: HealthReport['detection']['state']): string {
+  switch (s) {
+    case 'off':
+      return i18n._('off');
+    case 'loading':
+      return i18n._('loading');
+    case 'running':
+      return i18n._('running');
+    case 'slow':
+      return i18n._('slow');
+    case 'failed':
+      return i18n._('failed');
+  }
+}
+
+/** "80 %", or "unknown" where the browser does not say. */
+export function batteryLevelText(level: number | null): string {
+  return level === null ? i18n._('unknown') : i18n._('{percent} %', { percent: Math.round(level * 100) });
+}
 
 function useHealth(cameraId: string): CameraHealthView {
   const device = useDevice();
@@ -21,9 +66,10 @@ function useHealth(cameraId: string): CameraHealthView {
   );
 }
 
-function ago(ms: number): string {
-  const m = Math.round(ms / 60_000);
-  return m < 1 ? 'just now' : m < 90 ? `${m} min ago` : `${Math.round(m / 60)} h ago`;
+/** "now", "5 minutes ago": to the minute, so a report a few seconds old does not look stale. */
+function ago(at: number, now: number): string {
+  const minutes = Math.round((now - at) / 60_000);
+  return formatRelative(now - minutes * 60_000, now);
 }
 
 /** Inside a camera tile: ok / warning / offline since, and the battery (issue 15). */
@@ -35,10 +81,16 @@ export function CameraHealthBadge({ cameraId }: { cameraId: string }) {
   const warnings = Object.keys(h.warnings.active) as HealthKind[];
   const text =
     h.state === 'offline'
-      ? `Offline since ${new Date(h.receivedAt).toLocaleTimeString()}`
+      ? i18n._('Offline since {time}', { time: formatTime(h.receivedAt) })
       : h.state === 'warning'
         ? warnings.map(healthLabel).join(', ')
-        : 'OK';
+        : i18n._('OK');
+  const batteryNote =
+    battery === 'unknown'
+      ? ''
+      : h.report?.battery.charging
+        ? i18n._('battery {percent} %, charging', { percent: battery })
+        : i18n._('battery {percent} %', { percent: battery });
   return (
     <span
       class={`health health-${h.state}`}
@@ -47,58 +99,71 @@ export function CameraHealthBadge({ cameraId }: { cameraId: string }) {
       data-battery={battery}
     >
       {text}
-      {battery !== 'unknown'
-        ? ` · battery ${battery} %${h.report?.battery.charging ? ', charging' : ''}`
-        : ''}
+      {batteryNote ? ` · ${batteryNote}` : ''}
     </span>
   );
+}
+
+/** "80 %, charging", "unknown", "80 %, not charging". */
+function batteryText(battery: HealthReport['battery']): string {
+  const level = batteryLevelText(battery.level);
+  if (battery.charging === null) return level;
+  return battery.charging
+    ? i18n._('{level}, charging', { level })
+    : i18n._('{level}, not charging', { level });
 }
 
 /** Beside a tile: the last report in full, on a tap. */
 export function CameraHealthDetails({ cameraId }: { cameraId: string }) {
   const h = useHealth(cameraId);
   const r = h.report;
+  const now = Date.now();
   return (
     <details class="health-details" data-testid="camera-health-details">
-      <summary>Health</summary>
+      <summary>{i18n._('Health')}</summary>
       {r ? (
         <dl data-testid="camera-health-report" data-step={r.step}>
-          <dt>Report</dt>
-          <dd>{ago(Date.now() - h.receivedAt)}</dd>
-          <dt>Battery</dt>
+          <dt>{i18n._('Report')}</dt>
+          <dd>{ago(h.receivedAt, now)}</dd>
+          <dt>{i18n._('Battery')}</dt>
+          <dd>{batteryText(r.battery)}</dd>
+          <dt>{i18n._('CPU pressure')}</dt>
+          <dd>{pressureText(r.pressure)}</dd>
+          <dt>{i18n._('Detection')}</dt>
           <dd>
-            {r.battery.level === null ? 'unknown' : `${Math.round(r.battery.level * 100)} %`}
-            {r.battery.charging === null ? '' : r.battery.charging ? ', charging' : ', not charging'}
+            {i18n._('{state}, {fps} of {target} frames/s, {dropped} skipped', {
+              state: detectionStateText(r.detection.state),
+              fps: formatNumber(r.detection.fps),
+              target: formatNumber(r.detection.targetFps),
+              dropped: formatNumber(r.detection.dropped),
+            })}
           </dd>
-          <dt>CPU pressure</dt>
-          <dd>{r.pressure}</dd>
-          <dt>Detection</dt>
+          <dt>{i18n._('Working at')}</dt>
+          <dd data-testid="camera-health-step">{stepText(STEP_NAMES[r.step] ?? 'normal')}</dd>
+          <dt>{i18n._('Storage')}</dt>
           <dd>
-            {r.detection.state}, {r.detection.fps} of {r.detection.targetFps} frames/s, {r.detection.dropped}{' '}
-            skipped
+            {r.storage.freeBytes === null
+              ? i18n._('{used} held', { used: formatBytes(r.storage.usedBytes) })
+              : i18n._('{used} held, {free} free', {
+                  used: formatBytes(r.storage.usedBytes),
+                  free: formatBytes(r.storage.freeBytes),
+                })}
           </dd>
-          <dt>Working at</dt>
-          <dd data-testid="camera-health-step">{STEP_TEXT[STEP_NAMES[r.step] ?? 'normal']}</dd>
-          <dt>Storage</dt>
-          <dd>
-            {(r.storage.usedBytes / 1e6).toFixed(1)} MB held
-            {r.storage.freeBytes === null ? '' : `, ${(r.storage.freeBytes / 1e9).toFixed(1)} GB free`}
-          </dd>
-          <dt>Running for</dt>
-          <dd>{Math.round(r.uptimeMs / 60_000)} min</dd>
-          <dt>Relay reconnects (24 h)</dt>
-          <dd>{r.reconnects24h}</dd>
-          <dt>Screen kept on</dt>
-          <dd>{r.wakeLock ? 'yes' : 'no'}</dd>
-          <dt>Page visible</dt>
-          <dd>{r.visible ? 'yes' : 'no: the phone may stop the camera'}</dd>
-          <dt>Network</dt>
-          <dd>{r.network ?? 'unknown'}</dd>
-          <dt>Version</dt>
+          <dt>{i18n._('Running for')}</dt>
+          <dd>{formatDuration(Math.round(r.uptimeMs / 60_000) * 60_000)}</dd>
+          <dt>{i18n._('Relay reconnects (24 h)')}</dt>
+          <dd>{formatNumber(r.reconnects24h)}</dd>
+          <dt>{i18n._('Screen kept on')}</dt>
+          <dd>{r.wakeLock ? i18n._('yes') : i18n._('no')}</dd>
+          <dt>{i18n._('Page visible')}</dt>
+          <dd>{r.visible ? i18n._('yes') : i18n._('no: the phone may stop the camera')}</dd>
+          <dt>{i18n._('Network')}</dt>
+          <dd>{r.network ?? i18n._('unknown')}</dd>
+          <dt>{i18n._('Version')}</dt>
           <dd>{r.version}</dd>
         </dl>
       ) : (
-        <p class="fine">No report from this camera yet.</p>
+        <p class="fine">{i18n._('No report from this camera yet.')}</p>
       )}
     </details>
   );

@@ -1,10 +1,12 @@
 import { useEffect, useRef } from 'preact/hooks';
+import { LanguageSelect } from './LanguageSelect.tsx';
 import type { Watcher } from '../camera/streamer.ts';
 import { RESOLUTIONS, type Resolution } from '../camera/capture.ts';
 import { useCameraEngine, type CameraEngine } from '../camera/use-camera-engine.ts';
 import type { LockState } from '../door-lock/machine.ts';
 import type { DoorLock } from '../door-lock/door-lock.ts';
 import type { CameraHealth } from '../health/camera-health.ts';
+import type { HealthReport } from '../../shared/health-messages.ts';
 import { ErrorBox } from './ErrorBox.tsx';
 import { PairingPanel } from './PairingPanel.tsx';
 import { RelayBadge } from './RelayBadge.tsx';
@@ -17,6 +19,9 @@ import { CameraClipStatus } from './CameraClipStatus.tsx';
 import { DoorScreen } from './door/DoorScreen.tsx';
 import { DoorModePanel } from './door/DoorModePanel.tsx';
 import { TalkingIndicator } from './door/TalkingIndicator.tsx';
+import { batteryLevelText, pressureText } from './CameraHealthBadge.tsx';
+import { i18n } from '../../i18n/i18n.ts';
+import { formatDate, formatNumber, formatTime } from '../../i18n/format.ts';
 
 /**
  * The camera: one engine (capture, streaming, detection, doorbell, clips) and, on top of
@@ -92,10 +97,10 @@ function CameraSettings({ engine, lock }: { engine: CameraEngine; lock: LockStat
   return (
     <main class="camera-page">
       <header>
-        <h1>Camera</h1>
+        <h1>{i18n._('Camera')}</h1>
         {lock.kind === 'off' ? (
           <button type="button" class="link" onClick={() => navigate('/viewer')}>
-            Switch to viewer
+            {i18n._('Switch to viewer')}
           </button>
         ) : null}
       </header>
@@ -105,18 +110,21 @@ function CameraSettings({ engine, lock }: { engine: CameraEngine; lock: LockStat
       {engine.securityWarning ? (
         <ErrorBox
           code="security-warning"
-          detail={`viewer “${engine.securityWarning}”`}
+          detail={i18n._('viewer “{name}”', { name: engine.securityWarning })}
           onRetry={engine.dismissSecurityWarning}
         />
       ) : null}
       <section class="status" data-testid="camera-status" data-relay={relayState}>
         <RelayBadge />
         <p>
-          Watching now: <strong data-testid="watcher-count">{watchers.length}</strong>
+          {i18n._('Watching now:')} <strong data-testid="watcher-count">{watchers.length}</strong>
         </p>
         <p class="fine">
-          This device: {device.name}. Screen kept awake:{' '}
-          {engine.wakeLock?.active() ? 'yes' : 'no (the browser did not allow it)'}.
+          {engine.wakeLock?.active()
+            ? i18n._('This device: {name}. Screen kept awake: yes.', { name: device.name })
+            : i18n._('This device: {name}. Screen kept awake: no (the browser did not allow it).', {
+                name: device.name,
+              })}
         </p>
       </section>
       {engine.error ? (
@@ -127,24 +135,24 @@ function CameraSettings({ engine, lock }: { engine: CameraEngine; lock: LockStat
       <video ref={preview} data-testid="local-preview" class="preview" autoplay muted playsInline />
       <section class="controls">
         <label>
-          Camera{' '}
+          {i18n._('Camera')}{' '}
           <select
             data-testid="camera-select"
             value={engine.cameraId}
             onChange={(e) => engine.setCameraId((e.target as HTMLSelectElement).value)}
           >
-            <option value="">Default</option>
-            <option value="facing:user">Front camera</option>
-            <option value="facing:environment">Back camera</option>
+            <option value="">{i18n._('Default')}</option>
+            <option value="facing:user">{i18n._('Front camera')}</option>
+            <option value="facing:environment">{i18n._('Back camera')}</option>
             {engine.cameras.map((c, i) => (
               <option key={c.deviceId} value={c.deviceId}>
-                {c.label || `Camera ${i + 1}`}
+                {c.label || i18n._('Camera {number}', { number: i + 1 })}
               </option>
             ))}
           </select>
         </label>
         <label>
-          Resolution{' '}
+          {i18n._('Resolution')}{' '}
           <select
             data-testid="resolution-select"
             value={engine.resolution}
@@ -167,16 +175,16 @@ function CameraSettings({ engine, lock }: { engine: CameraEngine; lock: LockStat
         />
       ) : (
         <button type="button" data-testid="pairing-start" onClick={() => engine.setPairingWanted(true)}>
-          Pair a new viewer
+          {i18n._('Pair a new viewer')}
         </button>
       )}
       <section>
-        <h2>Paired viewers</h2>
-        {viewers.length === 0 ? <p class="fine">None yet.</p> : null}
+        <h2>{i18n._('Paired viewers')}</h2>
+        {viewers.length === 0 ? <p class="fine">{i18n._('None yet.')}</p> : null}
         <ul class="plain">
           {viewers.map((v) => (
             <li key={v.deviceId} data-testid="paired-viewer" data-device-id={v.deviceId}>
-              {v.name} <span class="fine">paired {new Date(v.pairedAt).toLocaleDateString()}</span>{' '}
+              {v.name} <span class="fine">{i18n._('paired {date}', { date: formatDate(v.pairedAt) })}</span>{' '}
               <PermissionBoxes peer={v} />{' '}
               <UnpairButton name={v.name} onUnpair={() => device.unpair(v.deviceId)} />
             </li>
@@ -190,8 +198,9 @@ function CameraSettings({ engine, lock }: { engine: CameraEngine; lock: LockStat
           checked={engine.chime}
           onChange={(e) => engine.setChime((e.target as HTMLInputElement).checked)}
         />{' '}
-        Play a sound here when someone starts watching
+        {i18n._('Play a sound here when someone starts watching')}
       </label>
+      <LanguageSelect />
       <DetectionPanel engine={engine.detection} />
       <CameraClipStatus clips={engine.clips} />
       <AccessLogView />
@@ -199,13 +208,21 @@ function CameraSettings({ engine, lock }: { engine: CameraEngine; lock: LockStat
   );
 }
 
-const STEP_TEXT = [
-  'Working normally.',
-  'Under stress: detection checks fewer frames.',
-  'Under stress: detection checks fewer, smaller frames.',
-  'Under stress: detection reduced, pre-roll recorded at lower quality.',
-  'Under stress: detection and pre-roll reduced, live video at lower resolution.',
-];
+/** How far the camera has stepped down (`STEP_NAMES`), as a sentence. */
+function stepText(step: number): string {
+  switch (step) {
+    case 1:
+      return i18n._('Under stress: detection checks fewer frames.');
+    case 2:
+      return i18n._('Under stress: detection checks fewer, smaller frames.');
+    case 3:
+      return i18n._('Under stress: detection reduced, pre-roll recorded at lower quality.');
+    case 4:
+      return i18n._('Under stress: detection and pre-roll reduced, live video at lower resolution.');
+    default:
+      return i18n._('Working normally.');
+  }
+}
 
 /** The camera's own health, as its viewers get it: battery, pressure, and how far it stepped down (issue 15). */
 function OwnHealth({ health }: { health: CameraHealth }) {
@@ -217,12 +234,27 @@ function OwnHealth({ health }: { health: CameraHealth }) {
   if (!r) return null;
   return (
     <p class={r.step > 0 ? 'warn' : 'fine'} data-testid="camera-own-health" data-step={r.step} role="status">
-      {STEP_TEXT[r.step] ?? STEP_TEXT[0]} Battery:{' '}
-      {r.battery.level === null ? 'unknown' : `${Math.round(r.battery.level * 100)} %`}
-      {r.battery.charging === false ? ' (not charging)' : ''}. CPU pressure: {r.pressure}. Detection:{' '}
-      {r.detection.fps} of {r.detection.targetFps} frames/s.
+      {stepText(r.step)}{' '}
+      {r.battery.charging === false
+        ? i18n._(
+            'Battery: {battery} (not charging). CPU pressure: {pressure}. Detection: {fps} of {target} frames/s.',
+            ownHealthValues(r),
+          )
+        : i18n._(
+            'Battery: {battery}. CPU pressure: {pressure}. Detection: {fps} of {target} frames/s.',
+            ownHealthValues(r),
+          )}
     </p>
   );
+}
+
+function ownHealthValues(r: HealthReport): Record<string, string> {
+  return {
+    battery: batteryLevelText(r.battery.level),
+    pressure: pressureText(r.pressure),
+    fps: formatNumber(r.detection.fps),
+    target: formatNumber(r.detection.targetFps),
+  };
 }
 
 /** Whoever is watching is shown plainly, so the people in the room know. */
@@ -230,11 +262,11 @@ function WatchingBanner({ watchers }: { watchers: Watcher[] }) {
   if (watchers.length === 0) return null;
   return (
     <section class="watching" role="status" aria-live="polite">
-      <strong>● Live: being watched</strong>
+      <strong>● {i18n._('Live: being watched')}</strong>
       <ul class="plain">
         {watchers.map((w) => (
           <li key={w.session} data-testid="watcher-item">
-            {w.name}, since {new Date(w.since).toLocaleTimeString()}
+            {i18n._('{name}, since {time}', { name: w.name, time: formatTime(w.since) })}
           </li>
         ))}
       </ul>

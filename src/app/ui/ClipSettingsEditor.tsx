@@ -2,6 +2,7 @@ import { CLIP_SETTING_RANGES, type ClipSettings } from '../../shared/history-mes
 import { normaliseClipSettings } from '../history/clip-plan.ts';
 import { SaveToCamera } from './SaveToCamera.tsx';
 import { useRemoteSetting, type RemoteSettingSpec } from './use-remote-setting.ts';
+import { i18n } from '../../i18n/i18n.ts';
 
 const CLIP_SPEC: RemoteSettingSpec<ClipSettings> = {
   get: { k: 'clip-settings-get' },
@@ -11,10 +12,18 @@ const CLIP_SPEC: RemoteSettingSpec<ClipSettings> = {
 
 type Field = 'preRollMs' | 'calmMs' | 'maxMs';
 
-const FIELDS: { field: Field; label: string; hint: string }[] = [
-  { field: 'preRollMs', label: 'Before the event', hint: 'seconds of video kept from before it' },
-  { field: 'calmMs', label: 'After it calms down', hint: 'seconds the clip goes on after the last movement' },
-  { field: 'maxMs', label: 'Longest clip', hint: 'seconds' },
+const FIELDS: { field: Field; label: () => string; hint: () => string }[] = [
+  {
+    field: 'preRollMs',
+    label: () => i18n._('Before the event'),
+    hint: () => i18n._('seconds of video kept from before it'),
+  },
+  {
+    field: 'calmMs',
+    label: () => i18n._('After it calms down'),
+    hint: () => i18n._('seconds the clip goes on after the last movement'),
+  },
+  { field: 'maxMs', label: () => i18n._('Longest clip'), hint: () => i18n._('seconds') },
 ];
 
 /**
@@ -28,22 +37,26 @@ export function ClipSettingsEditor({ cameraId }: { cameraId: string }) {
   if (denied) {
     return (
       <p class="warn" data-testid="clip-settings-denied">
-        This device may not change how the camera records. Ask whoever manages the camera to allow it.
+        {i18n._(
+          'This device may not change how the camera records. Ask whoever manages the camera to allow it.',
+        )}
       </p>
     );
   }
-  if (!settings) return <p class="fine">Asking the camera…</p>;
+  if (!settings) return <p class="fine">{i18n._('Asking the camera…')}</p>;
   return (
     <section class="clip-settings" data-testid="clip-settings-editor" data-state={phase}>
-      <h2>Event clips</h2>
+      <h2>{i18n._('Event clips')}</h2>
       <p class="fine">
-        The camera records a clip for each person and each ring, sealed so only your devices can play it.
+        {i18n._(
+          'The camera records a clip for each person and each ring, sealed so only your devices can play it.',
+        )}
       </p>
       {FIELDS.map(({ field, label, hint }) => {
         const [lo, hi] = CLIP_SETTING_RANGES[field];
         return (
           <label key={field} class="clip-setting">
-            {label}{' '}
+            {label()}{' '}
             <input
               type="number"
               min={lo / 1000}
@@ -57,7 +70,7 @@ export function ClipSettingsEditor({ cameraId }: { cameraId: string }) {
                   remote.edit({ ...settings, [field]: Math.round(seconds * 1000) });
               }}
             />{' '}
-            <span class="fine">{hint}</span>
+            <span class="fine">{hint()}</span>
           </label>
         );
       })}
@@ -68,7 +81,7 @@ export function ClipSettingsEditor({ cameraId }: { cameraId: string }) {
           checked={settings.motion}
           onChange={(e) => remote.edit({ ...settings, motion: (e.target as HTMLInputElement).checked })}
         />{' '}
-        Record motion too, not only people and rings
+        {i18n._('Record motion too, not only people and rings')}
       </label>
       <SaveToCamera
         testId="clip-settings-save"

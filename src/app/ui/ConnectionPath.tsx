@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
+import { i18n } from '../../i18n/i18n.ts';
 import { connectionPath, type PathInfo } from '../rtc/path.ts';
 import type { LiveSession, LiveState } from '../viewer/live-session.ts';
 
@@ -6,8 +7,8 @@ import type { LiveSession, LiveState } from '../viewer/live-session.ts';
 const REFRESH_MS = 3_000;
 
 const LABEL = {
-  direct: 'Direct connection',
-  relayed: 'Through your TURN server (still end-to-end encrypted)',
+  direct: () => i18n._('Direct connection'),
+  relayed: () => i18n._('Through your TURN server (still end-to-end encrypted)'),
 };
 
 /** Whether live media goes straight between the devices or through TURN; shown next to the connection state. */
@@ -42,9 +43,9 @@ export function ConnectionPath({ session, state }: { session: LiveSession | null
       class={`conn-path conn-path-${info.path}`}
       data-testid="connection-path"
       data-path={info.path}
-      title={`local ${info.local}, remote ${info.remote}`}
+      title={i18n._('local {local}, remote {remote}', { local: info.local, remote: info.remote })}
     >
-      {LABEL[info.path]}
+      {LABEL[info.path]()}
     </p>
   );
 }

@@ -6,6 +6,7 @@ import { rectFromPoints, cleanRects, MIN_SIDE } from '../camera/mask-geometry.ts
 import { ALERT_LIMITS } from '../../shared/alert-messages.ts';
 import { useDevice } from './hooks.ts';
 import { SaveToCamera } from './SaveToCamera.tsx';
+import { i18n } from '../../i18n/i18n.ts';
 
 type Kind = 'zones' | 'masks';
 
@@ -52,12 +53,13 @@ export function DetectionEditor({ cameraId, video }: { cameraId: string; video: 
   if (denied) {
     return (
       <p class="warn" data-testid="detection-denied">
-        This device may not change the camera’s detection settings. Ask whoever manages the camera to allow
-        it.
+        {i18n._(
+          'This device may not change the camera’s detection settings. Ask whoever manages the camera to allow it.',
+        )}
       </p>
     );
   }
-  if (!settings) return <p class="fine">Asking the camera…</p>;
+  if (!settings) return <p class="fine">{i18n._('Asking the camera…')}</p>;
 
   const edit = remote.edit;
   const point = (e: PointerEvent): [number, number] => {
@@ -76,10 +78,11 @@ export function DetectionEditor({ cameraId, video }: { cameraId: string; video: 
 
   return (
     <section class="detection-editor" data-testid="detection-editor" data-state={phase}>
-      <h2>Detection zones and privacy masks</h2>
+      <h2>{i18n._('Detection zones and privacy masks')}</h2>
       <p class="fine">
-        Drag over the picture. Motion counts only inside zones (none: the whole picture). Masks are blacked
-        out on the camera before the video leaves it, and detection ignores them.
+        {i18n._(
+          'Drag over the picture. Motion counts only inside zones (none: the whole picture). Masks are blacked out on the camera before the video leaves it, and detection ignores them.',
+        )}
       </p>
       <div class="editor-tools">
         <label>
@@ -90,7 +93,7 @@ export function DetectionEditor({ cameraId, video }: { cameraId: string; video: 
             checked={kind === 'masks'}
             onChange={() => setKind('masks')}
           />{' '}
-          Privacy mask
+          {i18n._('Privacy mask')}
         </label>
         <label>
           <input
@@ -100,10 +103,10 @@ export function DetectionEditor({ cameraId, video }: { cameraId: string; video: 
             checked={kind === 'zones'}
             onChange={() => setKind('zones')}
           />{' '}
-          Motion zone
+          {i18n._('Motion zone')}
         </label>
         <button type="button" data-testid="zone-refresh" onClick={() => void grab()}>
-          New picture
+          {i18n._('New picture')}
         </button>
       </div>
       <div
@@ -137,7 +140,7 @@ export function DetectionEditor({ cameraId, video }: { cameraId: string; video: 
         {drawing ? <div class={`rect rect-${kind} drawing`} style={boxStyle(drawing)} /> : null}
       </div>
       <label>
-        Sensitivity{' '}
+        {i18n._('Sensitivity')}{' '}
         <input
           type="range"
           min={1}
@@ -155,7 +158,7 @@ export function DetectionEditor({ cameraId, video }: { cameraId: string; video: 
           checked={settings.enabled}
           onChange={(e) => edit({ ...settings, enabled: (e.target as HTMLInputElement).checked })}
         />{' '}
-        Detection on
+        {i18n._('Detection on')}
       </label>
       <SaveToCamera
         testId="zone-save"
@@ -165,7 +168,7 @@ export function DetectionEditor({ cameraId, video }: { cameraId: string; video: 
         }
       >
         <button type="button" data-testid="zone-clear" onClick={() => edit({ ...settings, [kind]: [] })}>
-          Remove all {kind === 'masks' ? 'masks' : 'zones'}
+          {kind === 'masks' ? i18n._('Remove all masks') : i18n._('Remove all zones')}
         </button>
       </SaveToCamera>
     </section>
@@ -182,7 +185,7 @@ function RectBox({ rect, kind, onRemove }: { rect: NormRect; kind: Kind; onRemov
         type="button"
         class="rect-remove"
         data-testid="zone-remove"
-        aria-label={`Remove this ${kind === 'masks' ? 'mask' : 'zone'}`}
+        aria-label={kind === 'masks' ? i18n._('Remove this mask') : i18n._('Remove this zone')}
         onPointerDown={(e) => e.stopPropagation()}
         onClick={onRemove}
       >

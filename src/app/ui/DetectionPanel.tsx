@@ -2,6 +2,8 @@ import { useEffect, useState } from 'preact/hooks';
 import { MIN_FPS, type DetectionEngine } from '../detection/engine.ts';
 import type { DetectionEvent, DetectionStatus } from '../detection/types.ts';
 import { ErrorBox } from './ErrorBox.tsx';
+import { i18n } from '../../i18n/i18n.ts';
+import { formatTime } from '../../i18n/format.ts';
 
 /** How many recent events the camera keeps on its own screen. */
 const RECENT = 10;
@@ -31,7 +33,7 @@ export function DetectionPanel({ engine }: { engine: DetectionEngine | null }) {
   const person = status.state === 'running' ? status.person : undefined;
   return (
     <section class="detection">
-      <h2>Detection</h2>
+      <h2>{i18n._('Detection')}</h2>
       <p
         data-testid="detection-state"
         data-state={status.state}
@@ -44,8 +46,16 @@ export function DetectionPanel({ engine }: { engine: DetectionEngine | null }) {
       </p>
       {stats && stats.frames > 0 ? (
         <p class="fine" data-testid="detection-cost">
-          {cost(status)} per frame (motion {stats.motionMs.toFixed(1)} ms
-          {stats.personMs !== null ? `, person ${stats.personMs.toFixed(0)} ms` : ''})
+          {stats.personMs !== null
+            ? i18n._('{cost} per frame (motion {motion} ms, person {person} ms)', {
+                cost: cost(status),
+                motion: decimal(stats.motionMs),
+                person: i18n.number(Math.round(stats.personMs)),
+              })
+            : i18n._('{cost} per frame (motion {motion} ms)', {
+                cost: cost(status),
+                motion: decimal(stats.motionMs),
+              })}
         </p>
       ) : null}
       {person === 'unavailable' ? (
@@ -57,7 +67,10 @@ export function DetectionPanel({ engine }: { engine: DetectionEngine | null }) {
       {status.state === 'slow' ? (
         // A fixed detail: the box is a live `role="alert"`, and a changing rate would be read out
         // again every second. The rate itself shows in `detection-cost` above.
-        <ErrorBox code="detector-slow" detail={`fewer than ${MIN_FPS} frames/s checked`} />
+        <ErrorBox
+          code="detector-slow"
+          detail={i18n._('fewer than {fps} frames/s checked', { fps: i18n.number(MIN_FPS) })}
+        />
       ) : null}
       <ul class="plain" data-testid="camera-event-list">
         {events.map((e) => (
@@ -67,10 +80,8 @@ export function DetectionPanel({ engine }: { engine: DetectionEngine | null }) {
             data-event-type={e.type}
             data-snapshot-bytes={e.snapshot?.size ?? 0}
           >
-            {label(e.type)} at {new Date(e.at).toLocaleTimeString()}
-            {e.url ? (
-              <img class="event-snapshot" src={e.url} alt={`${label(e.type)} snapshot`} width={160} />
-            ) : null}
+            {seenAt(e.type, formatTime(e.at))}
+            {e.url ? <img class="event-snapshot" src={e.url} alt={snapshotAlt(e.type)} width={160} /> : null}
           </li>
         ))}
       </ul>
@@ -81,28 +92,49 @@ export function DetectionPanel({ engine }: { engine: DetectionEngine | null }) {
 function describe(s: DetectionStatus): string {
   switch (s.state) {
     case 'off':
-      return 'Detection is off.';
+      return i18n._('Detection is off.');
     case 'loading':
-      return 'Detection is starting…';
+      return i18n._('Detection is starting…');
     case 'running':
       return s.person === 'ready'
-        ? 'Watching for motion and people.'
+        ? i18n._('Watching for motion and people.')
         : s.person === 'loading'
-          ? 'Watching for motion; person detection is loading…'
-          : 'Watching for motion only (person detection unavailable).';
+          ? i18n._('Watching for motion; person detection is loading…')
+          : i18n._('Watching for motion only (person detection unavailable).');
     case 'slow':
-      return 'Watching for motion and people, but this device is too slow to check enough frames.';
+      return i18n._('Watching for motion and people, but this device is too slow to check enough frames.');
     case 'failed':
-      return 'Detection failed.';
+      return i18n._('Detection failed.');
   }
 }
 
+/** One decimal, in the language's digits ("3.2" / "3,2"). */
+const decimal = (n: number): string => i18n.number(n, { minimumFractionDigits: 1, maximumFractionDigits: 1 });
+
 function cost(s: DetectionStatus): string {
   return s.state === 'running' || s.state === 'slow'
-    ? `${s.msPerFrame.toFixed(1)} ms at ${s.fps.toFixed(1)} frames/s`
+    ? i18n._('{ms} ms at {fps} frames/s', { ms: decimal(s.msPerFrame), fps: decimal(s.fps) })
     : '';
 }
 
-function label(t: DetectionEvent['type']): string {
-  return t === 'motion-start' ? 'Motion' : t === 'person' ? 'Person' : 'Motion ended';
+function seenAt(t: DetectionEvent['type'], time: string): string {
+  switch (t) {
+    case 'motion-start':
+      return i18n._('Motion at {time}', { time });
+    case 'person':
+      return i18n._('Person at {time}', { time });
+    case 'motion-end':
+      return i18n._('Motion ended at {time}', { time });
+  }
+}
+
+function snapshotAlt(t: DetectionEvent['type']): string {
+  switch (t) {
+    case 'motion-start':
+      return i18n._('Motion snapshot');
+    case 'person':
+      return i18n._('Person snapshot');
+    case 'motion-end':
+      return i18n._('Motion ended snapshot');
+  }
 }

@@ -1,4 +1,5 @@
-import { APP_ERRORS, type AppErrorCode } from '../errors.ts';
+import { i18n } from '../../i18n/i18n.ts';
+import { errorAction, errorTitle, type AppErrorCode } from '../errors.ts';
 
 interface Props {
   code: AppErrorCode;
@@ -10,20 +11,19 @@ interface Props {
 
 /** A user-visible error: what happened and what to do. */
 export function ErrorBox({ code, detail, onRetry, onDismiss }: Props) {
-  const e = APP_ERRORS[code];
   return (
     <div class="error" role="alert" data-testid="error" data-error-code={code}>
-      <strong>{e.title}</strong>
+      <strong>{errorTitle(code)}</strong>
       {detail ? <span class="error-detail"> ({detail})</span> : null}
-      <p>{e.action}</p>
+      <p>{errorAction(code)}</p>
       {onRetry ? (
         <button type="button" onClick={onRetry}>
-          Retry
+          {i18n._('Retry')}
         </button>
       ) : null}
       {onDismiss && !onRetry ? (
         <button type="button" data-testid="error-dismiss" onClick={onDismiss}>
-          Got it
+          {i18n._('Got it')}
         </button>
       ) : null}
     </div>

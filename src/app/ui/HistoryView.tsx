@@ -8,21 +8,84 @@ import { deleteClips, listClips, setSetting, type StoredClip } from '../db.ts';
 import { clipInbox } from '../history/service.ts';
 import type { ClipLinkState } from '../history/clip-links.ts';
 import { dayKey, type RetentionPolicy } from '../history/retention.ts';
-import { CLIP_LIMITS, CLIP_TYPES } from '../../shared/history-messages.ts';
+import { CLIP_LIMITS, CLIP_TYPES, type ClipType } from '../../shared/history-messages.ts';
+import { i18n } from '../../i18n/i18n.ts';
+import {
+  formatBytes,
+  formatDate,
+  formatDateTime,
+  formatDuration,
+  formatRelative,
+} from '../../i18n/format.ts';
 import { ErrorBox } from './ErrorBox.tsx';
-import { useDevice } from './hooks.ts';
+import { useDevice, useTicker } from './hooks.ts';
 import { useCurrent } from './use-current.ts';
 
 const DAY_MS = 24 * 3600 * 1000;
+/** How often "3 minutes ago" is brought up to date. */
+const RELATIVE_TICK_MS = 30_000;
 
-/** How the clip travels, in words (clip-links.ts). */
-const LINK_TEXT: Record<ClipLinkState, string> = {
-  connecting: '(opening a direct connection to the camera)',
-  open: '(over a direct connection)',
-  relay: '(over the relay: no direct connection could be opened, so this is slower)',
-  refused: '(the camera does not allow this device to receive clips)',
-  idle: '',
-};
+/** A clip arriving, and how it travels (clip-links.ts), in words. `percent` is 0…1. */
+function receivingText(link: ClipLinkState, percent: number): string {
+  switch (link) {
+    case 'connecting':
+      return i18n._(
+        'Receiving a clip: {percent, number, percent} (opening a direct connection to the camera)',
+        { percent },
+      );
+    case 'open':
+      return i18n._('Receiving a clip: {percent, number, percent} (over a direct connection)', { percent });
+    case 'relay':
+      return i18n._(
+        'Receiving a clip: {percent, number, percent} (over the relay: no direct connection could be opened, so this is slower)',
+        { percent },
+      );
+    case 'refused':
+      return i18n._(
+        'Receiving a clip: {percent, number, percent} (the camera does not allow this device to receive clips)',
+        { percent },
+      );
+    case 'idle':
+      return i18n._('Receiving a clip: {percent, number, percent}', { percent });
+  }
+}
+
+/** What a clip shows, as the history names it. */
+function clipTypeLabel(type: ClipType): string {
+  switch (type) {
+    case 'person':
+      return i18n._('person');
+    case 'motion':
+      return i18n._('motion');
+    case 'ring':
+      return i18n._('ring');
+  }
+}
+
+/** The history's clips and the room they take; with the browser's estimate when there is one. */
+function storageText(
+  count: number,
+  bytes: number,
+  storage: { usage: number; quota: number; persisted: boolean } | null,
+): string {
+  const size = formatBytes(bytes);
+  if (!storage) {
+    return i18n._('{count, plural, one {# clip, {size}.} other {# clips, {size}.}}', { count, size });
+  }
+  const used = formatBytes(storage.usage);
+  const quota = formatBytes(storage.quota);
+  return storage.persisted
+    ? i18n._(
+        '{count, plural, one {# clip, {size}; this site uses {used} of {quota}; storage is persistent.} other {# clips, {size}; this site uses {used} of {quota}; storage is persistent.}}',
+        { count, size, used, quota },
+      )
+    : i18n._(
+        '{count, plural, one {# clip, {size}; this site uses {used} of {quota}; storage may be cleared by the browser when space is low.} other {# clips, {size}; this site uses {used} of {quota}; storage may be cleared by the browser when space is low.}}',
+        { count, size, used, quota },
+      );
+}
+
+/** The retention limit in MB (as the input shows it: 1 MB = 1024 × 1024 bytes). */
 const MB = 1024 * 1024;
 /** Clips shown at first, and added by each "show older": a long history stays light to draw. */
 const PAGE = 24;
@@ -37,6 +100,7 @@ export function HistoryView() {
   const [policy, setPolicy] = useState<RetentionPolicy | null>(null);
   const [storage, setStorage] = useState<{ usage: number; quota: number; persisted: boolean } | null>(null);
   const [, setTick] = useState(0);
+  const now = useTicker(RELATIVE_TICK_MS);
   const receiving = useCurrent(
     (f) => inbox.on('progress', f),
     () => inbox.progress(),
@@ -78,17 +142,15 @@ export function HistoryView() {
       data-channel-chunks={inbox.received.channel}
       data-relay-chunks={inbox.received.relay}
     >
-      <h2>History</h2>
+      <h2>{i18n._('History')}</h2>
       {inbox.problem === 'quota' ? <ErrorBox code="clip-storage-full" onRetry={() => inbox.retry()} /> : null}
       {inbox.problem === 'cannot-open' ? <ErrorBox code="clip-unreadable" /> : null}
       <p class="fine" data-testid="history-storage">
-        {clips.length} clips, {(clips.reduce((s, c) => s + c.bytes, 0) / MB).toFixed(1)} MB
-        {storage
-          ? `; this site uses ${(storage.usage / MB).toFixed(1)} of ${(storage.quota / MB).toFixed(0)} MB; storage ${
-              storage.persisted ? 'is persistent' : 'may be cleared by the browser when space is low'
-            }`
-          : ''}
-        .
+        {storageText(
+          clips.length,
+          clips.reduce((s, c) => s + c.bytes, 0),
+          storage,
+        )}
       </p>
       {receiving.length ? (
         <ul class="plain">
@@ -101,8 +163,7 @@ export function HistoryView() {
               data-total={r.total}
               data-from={r.from}
             >
-              Receiving a clip: {Math.round((100 * r.held) / r.total)}%{' '}
-              {LINK_TEXT[inbox.linkState ?? 'connecting']}
+              {receivingText(inbox.linkState ?? 'connecting', r.held / r.total)}
             </li>
           ))}
         </ul>
@@ -112,20 +173,20 @@ export function HistoryView() {
           testId="history-camera"
           value={camera}
           onChange={setCamera}
-          all="All cameras"
+          all={i18n._('All cameras')}
           options={cameras.map((id) => [id, device.peers.get(id)?.name ?? id.slice(0, 6)])}
         />
         <FilterSelect
           testId="history-type"
           value={type}
           onChange={setType}
-          all="All events"
-          options={CLIP_TYPES.map((t) => [t, t])}
+          all={i18n._('All events')}
+          options={CLIP_TYPES.map((t) => [t, clipTypeLabel(t)])}
         />
         {policy ? (
           <>
             <label>
-              Keep days{' '}
+              {i18n._('Keep clips (days)')}{' '}
               <input
                 type="number"
                 min={1}
@@ -140,7 +201,7 @@ export function HistoryView() {
               />
             </label>
             <label>
-              Keep MB{' '}
+              {i18n._('Keep clips (MB)')}{' '}
               <input
                 type="number"
                 min={0.01}
@@ -158,13 +219,16 @@ export function HistoryView() {
       </div>
       {[...days.entries()].map(([day, items]) => (
         <div key={day} data-testid="history-day" data-day={day}>
-          <h3>{day}</h3>
+          <h3>
+            <time dateTime={day}>{formatDate(items[0]?.at ?? 0)}</time>
+          </h3>
           <ul class="plain">
             {items.map((c) => (
               <HistoryItem
                 key={c.key}
                 clip={c}
-                camera={device.peers.get(c.cameraId)?.name ?? 'Camera'}
+                camera={device.peers.get(c.cameraId)?.name ?? i18n._('Camera')}
+                now={now}
                 onDelete={() =>
                   void deleteClips(device.db, [c.key]).then(() => {
                     setClips((l) => l.filter((x) => x.key !== c.key));
@@ -179,14 +243,27 @@ export function HistoryView() {
       ))}
       {shown.length > limit ? (
         <button type="button" data-testid="history-more" onClick={() => setLimit((n) => n + PAGE)}>
-          Show older clips ({shown.length - limit} more)
+          {i18n._('{count, plural, one {Show older clips (# more)} other {Show older clips (# more)}}', {
+            count: shown.length - limit,
+          })}
         </button>
       ) : null}
     </section>
   );
 }
 
-function HistoryItem({ clip, camera, onDelete }: { clip: StoredClip; camera: string; onDelete: () => void }) {
+function HistoryItem({
+  clip,
+  camera,
+  now,
+  onDelete,
+}: {
+  clip: StoredClip;
+  camera: string;
+  /** The time "… ago" counts from. */
+  now: number;
+  onDelete: () => void;
+}) {
   const [playing, setPlaying] = useState(false);
   // By key, not by record: the list is read again on every change, and the same clip keeps
   // its URLs (and its snapshot stays decoded) instead of being loaded again each time.
@@ -217,28 +294,42 @@ function HistoryItem({ clip, camera, onDelete }: { clip: StoredClip; camera: str
       data-cut={clip.cut ? 'true' : undefined}
     >
       {urls.snapshot ? <img data-testid="history-snapshot" src={urls.snapshot} alt="" width={160} /> : null}
-      <span>
-        {camera}: {clip.type}, {new Date(clip.at).toLocaleTimeString()} ({Math.round(clip.durationMs / 1000)}{' '}
-        s){clip.cut ? `, cut short: a clip is at most ${(CLIP_LIMITS.maxBytes / 1e6).toFixed(1)} MB` : ''}
-      </span>{' '}
+      <span title={formatDateTime(clip.at)}>{clipLine(clip, camera, now)}</span>{' '}
       <button type="button" data-testid="clip-play" onClick={() => setPlaying(true)}>
-        Play
+        {i18n._('Play')}
       </button>{' '}
       <a
         data-testid="clip-download"
         href={urls.clip}
         download={`doorpeer-${clip.type}-${new Date(clip.at).toISOString()}.${ext}`}
       >
-        Download
+        {i18n._('Download')}
       </a>{' '}
       <button type="button" data-testid="clip-delete" onClick={onDelete}>
-        Delete
+        {i18n._('Delete')}
       </button>
       {playing ? (
         <video data-testid="clip-video" src={urls.clip} controls autoplay muted playsInline />
       ) : null}
     </li>
   );
+}
+
+/** "Front door: person, 3 minutes ago (12 sec)", and why it was cut short if it was. */
+function clipLine(clip: StoredClip, camera: string, now: number): string {
+  const values = {
+    camera,
+    type: clipTypeLabel(clip.type),
+    // The camera's clock may run a little ahead of this device's: never "in 5 seconds".
+    when: formatRelative(Math.min(clip.at, now), now),
+    duration: formatDuration(clip.durationMs),
+  };
+  return clip.cut
+    ? i18n._('{camera}: {type}, {when} ({duration}), cut short: a clip is at most {max}', {
+        ...values,
+        max: formatBytes(CLIP_LIMITS.maxBytes),
+      })
+    : i18n._('{camera}: {type}, {when} ({duration})', values);
 }
 
 async function estimate(): Promise<{ usage: number; quota: number; persisted: boolean } | null> {

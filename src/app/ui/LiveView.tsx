@@ -13,14 +13,23 @@ import { EventList } from './EventList.tsx';
 import { navigate, useDevice, useSubscribed } from './hooks.ts';
 import { DoorControls } from './TalkControls.tsx';
 import { takeAnswered } from '../doorbell/service.ts';
+import { i18n } from '../../i18n/i18n.ts';
 
-const STATE_LABEL: Record<LiveState, string> = {
-  connecting: 'Connecting…',
-  live: 'Live',
-  reconnecting: 'Reconnecting…',
-  offline: 'Camera offline: retrying',
-  failed: 'Not connected',
-};
+/** The connection's state, in words. */
+function stateLabel(state: LiveState): string {
+  switch (state) {
+    case 'connecting':
+      return i18n._('Connecting…');
+    case 'live':
+      return i18n._('Live');
+    case 'reconnecting':
+      return i18n._('Reconnecting…');
+    case 'offline':
+      return i18n._('Camera offline: retrying');
+    case 'failed':
+      return i18n._('Not connected');
+  }
+}
 
 /** Live video from one camera. Muted by default; a reload of this route resumes watching. */
 export function LiveView({ cameraId }: { cameraId: string }) {
@@ -34,9 +43,9 @@ export function LiveView({ cameraId }: { cameraId: string }) {
     return (
       <main>
         <RelayBadge />
-        <ErrorBox code="not-allowed" detail="this camera is not paired with this device" />
+        <ErrorBox code="not-allowed" detail={i18n._('this camera is not paired with this device')} />
         <button type="button" onClick={() => navigate('/viewer')}>
-          Back to cameras
+          {i18n._('Back to cameras')}
         </button>
       </main>
     );
@@ -88,12 +97,12 @@ function Live({ cameraId, name }: { cameraId: string; name: string }) {
     <main class="live-page">
       <header>
         <button type="button" class="link" onClick={() => navigate('/viewer')}>
-          ← Cameras
+          ← {i18n._('Cameras')}
         </button>
         <h1>{name}</h1>
       </header>
       <p class={`conn conn-${state}`} data-testid="connection-state" data-state={state} role="status">
-        {STATE_LABEL[state]}
+        {stateLabel(state)}
       </p>
       <ConnectionPath session={session} state={state} />
       <RelayBadge />
@@ -109,14 +118,14 @@ function Live({ cameraId, name }: { cameraId: string; name: string }) {
       </div>
       <div class="live-controls">
         <button type="button" data-testid="unmute" aria-pressed={!muted} onClick={() => setMuted((m) => !m)}>
-          {muted ? 'Unmute' : 'Mute'}
+          {muted ? i18n._('Unmute') : i18n._('Mute')}
         </button>
         <button
           type="button"
           data-testid="fullscreen"
           onClick={() => void video.current?.parentElement?.requestFullscreen?.().catch(() => undefined)}
         >
-          Fullscreen
+          {i18n._('Fullscreen')}
         </button>
         <button
           type="button"
@@ -124,7 +133,7 @@ function Live({ cameraId, name }: { cameraId: string; name: string }) {
           aria-expanded={managing}
           onClick={() => setManaging((m) => !m)}
         >
-          Who can watch
+          {i18n._('Who can watch')}
         </button>
         <button
           type="button"
@@ -132,7 +141,7 @@ function Live({ cameraId, name }: { cameraId: string; name: string }) {
           aria-expanded={editingDetection}
           onClick={() => setEditingDetection((m) => !m)}
         >
-          Zones and masks
+          {i18n._('Zones and masks')}
         </button>
         <button
           type="button"
@@ -140,7 +149,7 @@ function Live({ cameraId, name }: { cameraId: string; name: string }) {
           aria-expanded={editingClips}
           onClick={() => setEditingClips((m) => !m)}
         >
-          Clip recording
+          {i18n._('Clip recording')}
         </button>
         <UnpairButton
           name={name}

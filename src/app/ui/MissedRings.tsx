@@ -3,6 +3,8 @@ import type { MissedRing } from '../db.ts';
 import { ringReceiver } from '../doorbell/service.ts';
 import { useDevice } from './hooks.ts';
 import { useCurrent } from './use-current.ts';
+import { i18n } from '../../i18n/i18n.ts';
+import { formatDateTime } from '../../i18n/format.ts';
 
 /** Rings nobody answered here, newest first, with their snapshot (kept only on this device). */
 export function MissedRings() {
@@ -16,10 +18,10 @@ export function MissedRings() {
   if (missed.length === 0) return null;
   return (
     <details class="missed-rings" data-testid="missed-rings" open>
-      <summary>Missed rings ({missed.length})</summary>
+      <summary>{i18n._('Missed rings ({count})', { count: missed.length })}</summary>
       <ul class="plain">
         {[...missed].reverse().map((m) => (
-          <MissedItem key={m.key} ring={m} camera={device.peers.get(m.cameraId)?.name ?? 'Camera'} />
+          <MissedItem key={m.key} ring={m} camera={device.peers.get(m.cameraId)?.name ?? i18n._('Camera')} />
         ))}
       </ul>
     </details>
@@ -36,8 +38,10 @@ function MissedItem({ ring, camera }: { ring: MissedRing; camera: string }) {
   }, [ring.snapshot]);
   return (
     <li data-testid="missed-ring" data-camera-id={ring.cameraId}>
-      {camera}, {new Date(ring.at).toLocaleString()}
-      {url ? <img data-testid="missed-ring-snapshot" src={url} alt={`Who rang at ${camera}`} /> : null}
+      {camera}, {formatDateTime(ring.at)}
+      {url ? (
+        <img data-testid="missed-ring-snapshot" src={url} alt={i18n._('Who rang at {camera}', { camera })} />
+      ) : null}
     </li>
   );
 }

@@ -1,4 +1,5 @@
 import { useEffect } from 'preact/hooks';
+import { i18n } from '../../i18n/i18n.ts';
 import { PairForm } from './PairForm.tsx';
 import { RelayBadge } from './RelayBadge.tsx';
 import { navigate, useDevice, useSubscribed } from './hooks.ts';
@@ -14,11 +15,11 @@ export function PairRoute({ code }: { code: string }) {
   useEffect(() => void device.setRole('viewer'), [device]);
   return (
     <main>
-      <h1>Pair with a camera</h1>
+      <h1>{i18n._('Pair with a camera')}</h1>
       <RelayBadge />
-      {state === 'online' ? <AutoPair code={code} /> : <p>Waiting for the relay…</p>}
+      {state === 'online' ? <AutoPair code={code} /> : <p>{i18n._('Waiting for the relay…')}</p>}
       <button type="button" class="link" onClick={() => navigate('/viewer')}>
-        Cancel
+        {i18n._('Cancel')}
       </button>
     </main>
   );

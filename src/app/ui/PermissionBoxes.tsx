@@ -1,10 +1,11 @@
+import { i18n } from '../../i18n/i18n.ts';
 import type { PairedPeer, Permissions } from '../db.ts';
 import { useDevice } from './hooks.ts';
 
-const LABELS: Record<keyof Permissions, string> = {
-  watch: 'Watch live',
-  talk: 'Talk through the camera',
-  manage: 'Manage this camera',
+const LABELS: Record<keyof Permissions, () => string> = {
+  watch: () => i18n._('Watch live'),
+  talk: () => i18n._('Talk through the camera'),
+  manage: () => i18n._('Manage this camera'),
 };
 
 /** What one paired viewer may do here. Changes apply at once (unticking Watch cuts its stream). */
@@ -30,7 +31,7 @@ export function PermissionBoxes({ peer }: { peer: PairedPeer }) {
             checked={peer.permissions[key]}
             onChange={(e) => void set(key, (e.target as HTMLInputElement).checked)}
           />{' '}
-          {LABELS[key]}
+          {LABELS[key]()}
         </label>
       ))}
     </span>

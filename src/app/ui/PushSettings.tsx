@@ -1,26 +1,44 @@
 import { useMemo } from 'preact/hooks';
 import type { PairedPeer } from '../db.ts';
-import { APP_ERRORS } from '../errors.ts';
+import { errorTitle } from '../errors.ts';
 import { ErrorBox } from './ErrorBox.tsx';
 import { viewerPush, type CameraPushState } from '../push/viewer-push.ts';
 import type { PushUiState } from '../push/viewer-state.ts';
 import { useDevice, useSubscribed } from './hooks.ts';
+import { i18n } from '../../i18n/i18n.ts';
+import { formatDuration } from '../../i18n/format.ts';
 
-const SAYS: Record<PushUiState, string> = {
-  off: 'Off: rings and alerts show only while Doorpeer is open.',
-  on: 'On: rings and the alerts you choose below reach this device while Doorpeer is closed. Their content is encrypted by the camera for this device; the push service and the relay only pass it on.',
-  denied: '',
-  unsupported: '',
-  error: '',
-};
+/** What the switch's state means, where no problem says more. */
+function stateText(state: PushUiState): string {
+  switch (state) {
+    case 'off':
+      return i18n._('Off: rings and alerts show only while Doorpeer is open.');
+    case 'on':
+      return i18n._(
+        'On: rings and the alerts you choose below reach this device while Doorpeer is closed. Their content is encrypted by the camera for this device; the push service and the relay only pass it on.',
+      );
+    case 'denied':
+    case 'unsupported':
+    case 'error':
+      return '';
+  }
+}
 
-const CAMERA_SAYS: Record<CameraPushState, string> = {
-  pending: 'waiting for the camera',
-  on: 'on',
-  off: 'off',
-  denied: 'refused: this device may not watch this camera',
-  gone: 'renewing the subscription',
-};
+/** Where one camera's pushes stand. */
+function cameraStateText(state: CameraPushState): string {
+  switch (state) {
+    case 'pending':
+      return i18n._('waiting for the camera');
+    case 'on':
+      return i18n._('on');
+    case 'off':
+      return i18n._('off');
+    case 'denied':
+      return i18n._('refused: this device may not watch this camera');
+    case 'gone':
+      return i18n._('renewing the subscription');
+  }
+}
 
 const OFFLINE_MINUTES = [1, 5, 15, 30, 60] as const;
 
@@ -40,10 +58,10 @@ export function PushSettings() {
   );
   const cameras = peers.filter((p) => p.role === 'camera');
   const { state, problem } = push.view;
-  const text = problem ? APP_ERRORS[problem].title : SAYS[state];
+  const text = problem ? errorTitle(problem) : stateText(state);
   return (
-    <section class="push-settings" aria-label="Notifications while the app is closed">
-      <h2>Notifications while the app is closed</h2>
+    <section class="push-settings" aria-label={i18n._('Notifications while the app is closed')}>
+      <h2>{i18n._('Notifications while the app is closed')}</h2>
       <label>
         <input
           type="checkbox"
@@ -56,7 +74,7 @@ export function PushSettings() {
             void (on ? push.enable() : push.disable());
           }}
         />{' '}
-        Notify me when the app is closed
+        {i18n._('Notify me when the app is closed')}
       </label>
       <p
         data-testid="push-state"
@@ -89,10 +107,10 @@ function CameraPushChoice({ camera, state }: { camera: PairedPeer; state: Camera
     void push.setEvents(camera.deviceId, { ...events, ...change });
   return (
     <li data-testid="push-camera" data-camera-id={camera.deviceId} data-state={shown}>
-      <strong>{camera.name}</strong> <span class="fine">({CAMERA_SAYS[shown]})</span>
+      <strong>{camera.name}</strong> <span class="fine">({cameraStateText(shown)})</span>
       <br />
       <label>
-        <input type="checkbox" checked disabled /> Rings
+        <input type="checkbox" checked disabled /> {i18n._('Rings')}
       </label>{' '}
       <label>
         <input
@@ -101,7 +119,7 @@ function CameraPushChoice({ camera, state }: { camera: PairedPeer; state: Camera
           checked={events.person}
           onChange={(e) => set({ person: (e.target as HTMLInputElement).checked })}
         />{' '}
-        People
+        {i18n._('People')}
       </label>{' '}
       <label>
         <input
@@ -110,7 +128,7 @@ function CameraPushChoice({ camera, state }: { camera: PairedPeer; state: Camera
           checked={events.motion}
           onChange={(e) => set({ motion: (e.target as HTMLInputElement).checked })}
         />{' '}
-        Motion
+        {i18n._('Motion')}
       </label>{' '}
       <label>
         <input
@@ -119,18 +137,18 @@ function CameraPushChoice({ camera, state }: { camera: PairedPeer; state: Camera
           checked={events.offline}
           onChange={(e) => set({ offline: (e.target as HTMLInputElement).checked })}
         />{' '}
-        Camera offline for
+        {i18n._('Camera offline for')}
       </label>{' '}
       <select
         data-testid="push-offline-minutes"
-        aria-label="Minutes before “camera offline”"
+        aria-label={i18n._('Minutes before “camera offline”')}
         value={String(events.offlineAfterMin)}
         disabled={!events.offline}
         onChange={(e) => set({ offlineAfterMin: Number((e.target as HTMLSelectElement).value) })}
       >
         {OFFLINE_MINUTES.map((m) => (
           <option key={m} value={String(m)}>
-            {m} min
+            {formatDuration(m * 60_000)}
           </option>
         ))}
       </select>
@@ -153,10 +171,16 @@ export function PushOffer({ onDone }: { onDone: () => void }) {
     onDone();
   };
   return (
-    <section class="push-offer" data-testid="push-offer" aria-label="Notifications while the app is closed">
+    <section
+      class="push-offer"
+      data-testid="push-offer"
+      aria-label={i18n._('Notifications while the app is closed')}
+    >
       <p>
-        <strong>Get rings while Doorpeer is closed?</strong> The camera encrypts each ring for this device;
-        the browser’s push service only passes it on.
+        <strong>{i18n._('Get rings while Doorpeer is closed?')}</strong>{' '}
+        {i18n._(
+          'The camera encrypts each ring for this device; the browser’s push service only passes it on.',
+        )}
       </p>
       <button
         type="button"
@@ -165,10 +189,10 @@ export function PushOffer({ onDone }: { onDone: () => void }) {
           void push.enable().then(done);
         }}
       >
-        Notify me when the app is closed
+        {i18n._('Notify me when the app is closed')}
       </button>{' '}
       <button type="button" data-testid="push-offer-dismiss" onClick={done}>
-        Not now
+        {i18n._('Not now')}
       </button>
     </section>
   );

@@ -1,5 +1,6 @@
 import { useEffect, useRef } from 'preact/hooks';
 import jsQR from 'jsqr';
+import { i18n } from '../../i18n/i18n.ts';
 import { AppError } from '../errors.ts';
 import { mapMediaError } from '../camera/capture.ts';
 
@@ -65,5 +66,5 @@ export function QrScanner({
       stream?.getTracks().forEach((t) => t.stop());
     };
   }, []);
-  return <video ref={video} class="scanner" muted playsInline aria-label="QR code scanner" />;
+  return <video ref={video} class="scanner" muted playsInline aria-label={i18n._('QR code scanner')} />;
 }

@@ -1,7 +1,12 @@
+import { i18n } from '../../i18n/i18n.ts';
 import { useDevice, useSubscribed } from './hooks.ts';
 import { ErrorBox } from './ErrorBox.tsx';
 
-const LABEL = { connecting: 'Connecting to relay…', online: 'Relay connected', offline: 'Relay unreachable' };
+const LABEL = {
+  connecting: () => i18n._('Connecting to relay…'),
+  online: () => i18n._('Relay connected'),
+  offline: () => i18n._('Relay unreachable'),
+};
 
 /** The relay connection, always visible; an explanation when it is down. */
 export function RelayBadge({ showError = true }: { showError?: boolean }) {
@@ -14,7 +19,7 @@ export function RelayBadge({ showError = true }: { showError?: boolean }) {
   return (
     <div class="relay">
       <span class={`badge badge-${state}`} data-testid="relay-state" data-state={state}>
-        {LABEL[state]}
+        {LABEL[state]()}
       </span>
       {showError && state === 'offline' ? (
         <ErrorBox

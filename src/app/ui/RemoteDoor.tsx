@@ -1,10 +1,37 @@
 import { useEffect, useState } from 'preact/hooks';
 import { DOOR_LOCK_LIMITS } from '../../shared/door-lock-messages.ts';
 import type { SessionMessage } from '../../shared/session.ts';
-import { doorReports } from '../door-lock/viewer-reports.ts';
+import { doorReports, type DoorStateMessage } from '../door-lock/viewer-reports.ts';
 import { useDevice, useSubscribed, useTicker } from './hooks.ts';
+import { i18n } from '../../i18n/i18n.ts';
+import { formatTime } from '../../i18n/format.ts';
 
-const STATE_TEXT = { off: 'Not a door station', locked: 'Locked', unlocked: 'Unlocked' } as const;
+/** What the door station's lock is, as one line: the state, and when it locks again. */
+function stateText(state: DoorStateMessage, leftSec: number): string {
+  switch (state.state) {
+    case 'off':
+      return i18n._('Not a door station');
+    case 'locked':
+      return i18n._('Locked');
+    case 'unlocked':
+      return i18n._('Unlocked (locks again in {time})', {
+        time: `${Math.floor(leftSec / 60)}:${String(leftSec % 60).padStart(2, '0')}`,
+      });
+  }
+}
+
+/** The state, then each further sentence that applies ("Locked. No PIN is set: …"). */
+function statusLine(state: DoorStateMessage, leftSec: number, now: number): string {
+  let line = stateText(state, leftSec);
+  const more = [
+    !state.pin && state.state !== 'off'
+      ? i18n._('No PIN is set: unlock it here, then set one on the door.')
+      : null,
+    state.blockedUntil > now ? i18n._('PIN entry is blocked after wrong PINs.') : null,
+  ];
+  for (const sentence of more) if (sentence) line += `${line.endsWith('.') ? '' : '.'} ${sentence}`;
+  return line;
+}
 
 /**
  * From the owner's phone (manage): the door station's lock, unlock it for five minutes or
@@ -28,17 +55,10 @@ export function RemoteDoor({ cameraId }: { cameraId: string }) {
   const send = (msg: SessionMessage) => void device.messenger.send(cameraId, msg);
   const left = state?.until ? Math.max(0, Math.ceil((state.until - now) / 1000)) : 0;
   return (
-    <section class="remote-door" aria-label="Door station">
-      <h3>Door station</h3>
+    <section class="remote-door" aria-label={i18n._('Door station')}>
+      <h3>{i18n._('Door station')}</h3>
       <p data-testid="remote-door-state" data-state={state?.state ?? 'unknown'} role="status">
-        {state ? STATE_TEXT[state.state] : 'Asking the camera…'}
-        {state?.state === 'unlocked'
-          ? ` (locks again in ${Math.floor(left / 60)}:${String(left % 60).padStart(2, '0')})`
-          : ''}
-        {state && !state.pin && state.state !== 'off'
-          ? '. No PIN is set: unlock it here, then set one on the door.'
-          : ''}
-        {state && state.blockedUntil > now ? '. PIN entry is blocked after wrong PINs.' : ''}
+        {state ? statusLine(state, left, now) : i18n._('Asking the camera…')}
       </p>
       {state && state.state !== 'off' ? (
         <div class="row">
@@ -47,10 +67,10 @@ export function RemoteDoor({ cameraId }: { cameraId: string }) {
             data-testid="remote-door-unlock"
             onClick={() => send({ k: 'door-unlock', ms: DOOR_LOCK_LIMITS.maxRemoteUnlockMs })}
           >
-            Unlock door station for 5 minutes
+            {i18n._('Unlock door station for 5 minutes')}
           </button>
           <button type="button" data-testid="remote-door-lock" onClick={() => send({ k: 'door-lock' })}>
-            Lock now
+            {i18n._('Lock now')}
           </button>
         </div>
       ) : null}
@@ -63,8 +83,12 @@ export function RemoteDoor({ cameraId }: { cameraId: string }) {
               data-ok={String(a.ok)}
               class={a.ok ? '' : 'warn'}
             >
-              {new Date(a.at).toLocaleTimeString()}:{' '}
-              {a.ok ? 'unlocked with the PIN' : `wrong PIN (${a.failures} in a row)`}
+              {a.ok
+                ? i18n._('{time}: unlocked with the PIN', { time: formatTime(a.at) })
+                : i18n._('{time}: wrong PIN ({count} in a row)', {
+                    time: formatTime(a.at),
+                    count: a.failures,
+                  })}
             </li>
           ))}
         </ul>
@@ -78,14 +102,25 @@ type Offer = Extract<SessionMessage, { k: 'pair-remote-offer' }>;
 type Pending = Extract<SessionMessage, { k: 'pair-remote-pending' }>;
 type End = Extract<SessionMessage, { k: 'pair-remote-end' }>;
 
-const END_TEXT: Record<End['result'], string> = {
-  paired: 'is now paired with this camera.',
-  rejected: 'The pairing was refused.',
-  cancelled: 'The pairing was cancelled.',
-  'timed-out': 'The code ran out before anyone used it.',
-  busy: 'Another phone is pairing a viewer through this camera right now.',
-  offline: 'The camera could not be reached.',
-};
+/** What became of a remote pairing, as a sentence. */
+function endText(end: End): string {
+  switch (end.result) {
+    case 'paired':
+      return i18n._('“{name}” is now paired with this camera.', {
+        name: end.name ?? i18n._('The new viewer'),
+      });
+    case 'rejected':
+      return i18n._('The pairing was refused.');
+    case 'cancelled':
+      return i18n._('The pairing was cancelled.');
+    case 'timed-out':
+      return i18n._('The code ran out before anyone used it.');
+    case 'busy':
+      return i18n._('Another phone is pairing a viewer through this camera right now.');
+    case 'offline':
+      return i18n._('The camera could not be reached.');
+  }
+}
 
 /**
  * Pair a new viewer through this camera without touching it (a locked door station): the
@@ -127,36 +162,36 @@ function RemotePairing({ cameraId }: { cameraId: string }) {
             send({ k: 'pair-remote-start' });
           }}
         >
-          Pair a new viewer through this camera
+          {i18n._('Pair a new viewer through this camera')}
         </button>
         {end ? (
           <p data-testid="remote-pair-result" data-result={end.result} role="status">
-            {end.result === 'paired' ? `“${end.name ?? 'The new viewer'}” ` : ''}
-            {END_TEXT[end.result]}
+            {endText(end)}
           </p>
         ) : null}
       </div>
     );
   }
   return (
-    <div class="pairing" role="group" aria-label="Pair a new viewer">
+    <div class="pairing" role="group" aria-label={i18n._('Pair a new viewer')}>
       {pending ? (
         <>
-          <p>
-            <strong data-testid="remote-pair-name">“{pending.name}”</strong> typed the code. Check that it
-            shows exactly these numbers:
+          <p data-testid="remote-pair-name" data-name={pending.name}>
+            {i18n._('“{name}” typed the code. Check that it shows exactly these numbers:', {
+              name: pending.name,
+            })}
           </p>
           <p class="code" data-testid="remote-pair-sas">
             {pending.sas.slice(0, 3)} {pending.sas.slice(3)}
           </p>
-          <p class="fine">If they differ, refuse: someone else may be trying to pair.</p>
+          <p class="fine">{i18n._('If they differ, refuse: someone else may be trying to pair.')}</p>
           <button
             type="button"
             class="primary"
             data-testid="remote-pair-confirm"
             onClick={() => send({ k: 'pair-remote-confirm', deviceId: pending.deviceId, ok: true })}
           >
-            They match: pair
+            {i18n._('They match: pair')}
           </button>{' '}
           <button
             type="button"
@@ -166,19 +201,23 @@ function RemotePairing({ cameraId }: { cameraId: string }) {
               setPending(null);
             }}
           >
-            Refuse
+            {i18n._('Refuse')}
           </button>
         </>
       ) : offer ? (
         <>
-          <p>On the new device open Doorpeer, choose “Add camera” and type:</p>
+          <p>{i18n._('On the new device open Doorpeer, choose “Add camera” and type:')}</p>
           <p class="code" data-testid="remote-pair-code">
             {offer.code}
           </p>
-          {end ? <p class="warn">{END_TEXT[end.result]} A new code is shown.</p> : null}
+          {end ? (
+            <p class="warn">
+              {endText(end)} {i18n._('A new code is shown.')}
+            </p>
+          ) : null}
         </>
       ) : (
-        <p>Asking the camera for a code…</p>
+        <p>{i18n._('Asking the camera for a code…')}</p>
       )}
       <button
         type="button"
@@ -190,7 +229,7 @@ function RemotePairing({ cameraId }: { cameraId: string }) {
           setPending(null);
         }}
       >
-        Stop pairing
+        {i18n._('Stop pairing')}
       </button>
     </div>
   );

@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
+import { i18n } from '../../i18n/i18n.ts';
 import type { Permissions } from '../db.ts';
 import type { SessionMessage } from '../../shared/session.ts';
 import { useDevice } from './hooks.ts';
@@ -6,7 +7,11 @@ import { RemoteDoor } from './RemoteDoor.tsx';
 
 type State = Extract<SessionMessage, { k: 'manage-state' }>['viewers'];
 
-const LABELS: Record<keyof Permissions, string> = { watch: 'Watch', talk: 'Talk', manage: 'Manage' };
+const LABELS: Record<keyof Permissions, () => string> = {
+  watch: () => i18n._('Watch'),
+  talk: () => i18n._('Talk'),
+  manage: () => i18n._('Manage'),
+};
 
 /** From the viewer: the camera's paired viewers and what each may do (needs the manage permission). */
 export function RemoteManage({ cameraId }: { cameraId: string }) {
@@ -26,11 +31,11 @@ export function RemoteManage({ cameraId }: { cameraId: string }) {
   if (denied) {
     return (
       <p class="warn" data-testid="manage-denied">
-        This device may not manage the camera. Ask whoever manages it to allow it on the camera.
+        {i18n._('This device may not manage the camera. Ask whoever manages it to allow it on the camera.')}
       </p>
     );
   }
-  if (!viewers) return <p class="fine">Asking the camera…</p>;
+  if (!viewers) return <p class="fine">{i18n._('Asking the camera…')}</p>;
   return (
     <>
       <ul class="plain" data-testid="remote-viewers">
@@ -51,7 +56,7 @@ export function RemoteManage({ cameraId }: { cameraId: string }) {
                     })
                   }
                 />{' '}
-                {LABELS[key]}
+                {LABELS[key]()}
               </label>
             ))}{' '}
             <button
@@ -59,7 +64,7 @@ export function RemoteManage({ cameraId }: { cameraId: string }) {
               data-testid="remote-unpair"
               onClick={() => void messenger.send(cameraId, { k: 'manage-unpair', deviceId: v.deviceId })}
             >
-              Unpair
+              {i18n._('Unpair')}
             </button>
           </li>
         ))}

@@ -5,16 +5,28 @@ import { startRingTone } from '../doorbell/chime.ts';
 import type { Ring } from '../doorbell/ring-receiver.ts';
 import { isRinging } from '../doorbell/viewer-ring.ts';
 import { useDevice, useSubscribed } from './hooks.ts';
+import { i18n } from '../../i18n/i18n.ts';
+import { formatTime } from '../../i18n/format.ts';
 
-const STATUS: Record<Ring['view'], string> = {
-  ringing: 'Someone is at the door',
-  answering: 'Answering…',
-  'answered-here': 'You answered',
-  'answered-other': 'answered',
-  declined: 'Declined',
-  missed: 'Missed ring',
-  ended: 'Ended',
-};
+/** What became of the ring, as the alert says it. */
+function statusText(ring: Ring): string {
+  switch (ring.view) {
+    case 'ringing':
+      return i18n._('Someone is at the door');
+    case 'answering':
+      return i18n._('Answering…');
+    case 'answered-here':
+      return i18n._('You answered');
+    case 'answered-other':
+      return ring.by === null ? i18n._('Someone answered') : i18n._('{name} answered', { name: ring.by });
+    case 'declined':
+      return i18n._('Declined');
+    case 'missed':
+      return i18n._('Missed ring');
+    case 'ended':
+      return i18n._('Ended');
+  }
+}
 
 /** Rings from paired cameras, on every route: snapshot, answer and decline, and a chime while it rings. */
 export function RingAlerts() {
@@ -46,7 +58,6 @@ function RingCardView({ ring }: { ring: Ring }) {
   const device = useDevice();
   const receiver = ringReceiver(device);
   const url = useObjectUrl(ring.snapshot);
-  const status = ring.view === 'answered-other' ? `${ring.by ?? 'Someone'} answered` : STATUS[ring.view];
   return (
     <section
       class={`ring-alert ring-${ring.view}`}
@@ -55,24 +66,30 @@ function RingCardView({ ring }: { ring: Ring }) {
       data-ring-id={ring.id}
       data-state={ring.view}
       role="alertdialog"
-      aria-label={`Doorbell: ${ring.cameraName}`}
+      aria-label={i18n._('Doorbell: {camera}', { camera: ring.cameraName })}
     >
       <strong>🔔 {ring.cameraName}</strong>
-      <span class="fine"> {new Date(ring.at).toLocaleTimeString()}</span>
-      <p data-testid="ring-status">{status}</p>
-      {url ? <img data-testid="ring-snapshot" src={url} alt={`Who is at ${ring.cameraName}`} /> : null}
+      <span class="fine"> {formatTime(ring.at)}</span>
+      <p data-testid="ring-status">{statusText(ring)}</p>
+      {url ? (
+        <img
+          data-testid="ring-snapshot"
+          src={url}
+          alt={i18n._('Who is at {camera}', { camera: ring.cameraName })}
+        />
+      ) : null}
       {isRinging(ring) ? (
         <div class="ring-actions">
           <button type="button" class="primary" data-testid="answer" onClick={() => answerRing(device, ring)}>
-            Answer
+            {i18n._('Answer')}
           </button>
           <button type="button" data-testid="decline" onClick={() => receiver.decline(ring)}>
-            Decline
+            {i18n._('Decline')}
           </button>
         </div>
       ) : (
         <button type="button" data-testid="ring-dismiss" onClick={() => receiver.dismiss(ring)}>
-          Close
+          {i18n._('Close')}
         </button>
       )}
     </section>

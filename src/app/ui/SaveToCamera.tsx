@@ -1,5 +1,6 @@
 import type { ComponentChildren } from 'preact';
 import type { EditPhase } from './use-remote-setting.ts';
+import { i18n } from '../../i18n/i18n.ts';
 
 /** The save button of a setting edited from afar, with what became of the last save. */
 export function SaveToCamera({
@@ -17,11 +18,15 @@ export function SaveToCamera({
   return (
     <div class="editor-tools">
       <button type="button" data-testid={testId} disabled={phase !== 'editing'} onClick={onSave}>
-        Save to camera
+        {i18n._('Save to camera')}
       </button>
       {children}
       <span class="fine" role="status">
-        {phase === 'saved' ? 'Saved on the camera.' : phase === 'saving' ? 'Saving…' : 'Not saved yet.'}
+        {phase === 'saved'
+          ? i18n._('Saved on the camera.')
+          : phase === 'saving'
+            ? i18n._('Saving…')
+            : i18n._('Not saved yet.')}
       </span>
     </div>
   );

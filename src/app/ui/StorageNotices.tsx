@@ -1,3 +1,4 @@
+import { i18n } from '../../i18n/i18n.ts';
 import { damagedSummary, failedSummary, storageHealth } from '../storage/storage-health.ts';
 import { ErrorBox } from './ErrorBox.tsx';
 import { useSubscribed } from './hooks.ts';
@@ -22,7 +23,7 @@ export function StorageNotices() {
   const showDamaged = damaged > storageHealth.damagedSeen;
   if (failed.length === 0 && !showDamaged) return null;
   return (
-    <aside class="storage-notices" aria-label="Storage problems">
+    <aside class="storage-notices" aria-label={i18n._('Storage problems')}>
       {failed.length > 0 ? (
         <div
           data-testid="storage-write-failed"
@@ -31,7 +32,7 @@ export function StorageNotices() {
         >
           <ErrorBox
             code={full ? 'storage-full' : 'storage-write-failed'}
-            detail={`not saved: ${failedSummary(failed)}`}
+            detail={i18n._('not saved: {places}', { places: failedSummary(failed) })}
             onDismiss={() => storageHealth.dismissFailed()}
           />
         </div>
@@ -47,7 +48,10 @@ export function StorageNotices() {
         >
           <ErrorBox
             code="storage-damaged"
-            detail={`${damaged} record${damaged === 1 ? '' : 's'}: ${damagedSummary(storageHealth.damaged)}`}
+            detail={i18n._('{count, plural, one {# record} other {# records}}: {places}', {
+              count: damaged,
+              places: damagedSummary(storageHealth.damaged),
+            })}
             onDismiss={() => storageHealth.dismissDamaged()}
           />
         </div>

@@ -4,6 +4,7 @@ import type { LiveSession, LiveState } from '../viewer/live-session.ts';
 import { ErrorBox } from './ErrorBox.tsx';
 import { useDevice, useSubscribed } from './hooks.ts';
 import { QuickReplies } from './QuickReplies.tsx';
+import { i18n } from '../../i18n/i18n.ts';
 
 /** The live view's doorbell controls: talk-back and quick replies, which share one talk sender. */
 export function DoorControls({
@@ -71,7 +72,7 @@ function TalkControls({ talk, live }: { talk: TalkSender; live: LiveState }) {
           if (e.key === ' ' || e.key === 'Enter') release();
         }}
       >
-        {on ? '🎙 Talking…' : '🎙 Hold to talk'}
+        🎙 {on ? i18n._('Talking…') : i18n._('Hold to talk')}
       </button>
       <label>
         <input
@@ -81,7 +82,7 @@ function TalkControls({ talk, live }: { talk: TalkSender; live: LiveState }) {
           disabled={live !== 'live'}
           onChange={(e) => ((e.target as HTMLInputElement).checked ? press() : release())}
         />{' '}
-        Keep talking
+        {i18n._('Keep talking')}
       </label>
       {talk.problem ? <ErrorBox code={talk.problem} /> : null}
     </div>

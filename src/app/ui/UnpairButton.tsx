@@ -1,4 +1,5 @@
 import { useState } from 'preact/hooks';
+import { i18n } from '../../i18n/i18n.ts';
 
 /** Unpair with an in-page confirmation (no blocking `confirm()` dialog). */
 export function UnpairButton({ name, onUnpair }: { name: string; onUnpair: () => Promise<void> | void }) {
@@ -6,18 +7,18 @@ export function UnpairButton({ name, onUnpair }: { name: string; onUnpair: () =>
   if (!asking) {
     return (
       <button type="button" data-testid="unpair" onClick={() => setAsking(true)}>
-        Unpair
+        {i18n._('Unpair')}
       </button>
     );
   }
   return (
-    <span class="confirm" role="group" aria-label={`Unpair ${name}?`}>
-      Unpair {name}? It will need a new code to pair again.{' '}
+    <span class="confirm" role="group" aria-label={i18n._('Unpair {name}?', { name })}>
+      {i18n._('Unpair {name}? It will need a new code to pair again.', { name })}{' '}
       <button type="button" data-testid="unpair-confirm" class="danger" onClick={() => void onUnpair()}>
-        Unpair
+        {i18n._('Unpair')}
       </button>
       <button type="button" onClick={() => setAsking(false)}>
-        Cancel
+        {i18n._('Cancel')}
       </button>
     </span>
   );

@@ -1,4 +1,5 @@
 import { useState } from 'preact/hooks';
+import { LanguageSelect } from './LanguageSelect.tsx';
 import { PairForm } from './PairForm.tsx';
 import { startLive } from '../viewer/live-start.ts';
 import { RelayBadge } from './RelayBadge.tsx';
@@ -10,6 +11,7 @@ import { HistoryView } from './HistoryView.tsx';
 import { PushOffer, PushSettings } from './PushSettings.tsx';
 import { navigate, useDevice, useSubscribed } from './hooks.ts';
 import { CameraHealthBadge, CameraHealthDetails } from './CameraHealthBadge.tsx';
+import { i18n } from '../../i18n/i18n.ts';
 
 /** The owner's list of paired cameras. */
 export function ViewerPage() {
@@ -26,13 +28,13 @@ export function ViewerPage() {
   return (
     <main class="viewer-page">
       <header>
-        <h1>Your cameras</h1>
+        <h1>{i18n._('Your cameras')}</h1>
         <button type="button" class="link" onClick={() => navigate('/camera')}>
-          Use this device as a camera
+          {i18n._('Use this device as a camera')}
         </button>
       </header>
       <RelayBadge />
-      {cameras.length === 0 && !adding ? <p>No cameras yet. Add one to see it here.</p> : null}
+      {cameras.length === 0 && !adding ? <p>{i18n._('No cameras yet. Add one to see it here.')}</p> : null}
       <ul class="tiles">
         {cameras.map((c) => (
           <li key={c.deviceId}>
@@ -49,7 +51,7 @@ export function ViewerPage() {
             >
               <strong>{c.name}</strong>
               <CameraHealthBadge cameraId={c.deviceId} />
-              <span class="fine">Tap to watch live</span>
+              <span class="fine">{i18n._('Tap to watch live')}</span>
             </button>
             <CameraHealthDetails cameraId={c.deviceId} />
           </li>
@@ -64,7 +66,7 @@ export function ViewerPage() {
         />
       ) : (
         <button type="button" data-testid="add-camera" onClick={() => setAdding(true)}>
-          Add camera
+          {i18n._('Add camera')}
         </button>
       )}
       {justPaired ? <PushOffer onDone={() => setJustPaired(false)} /> : null}
@@ -73,7 +75,8 @@ export function ViewerPage() {
       {cameras.length > 0 ? <HistoryView /> : null}
       <MissedRings />
       <VisitorMessages />
-      <AccessLogView title="Activity" />
+      <AccessLogView title={i18n._('Activity')} />
+      <LanguageSelect />
     </main>
   );
 }

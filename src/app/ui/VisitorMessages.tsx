@@ -3,6 +3,8 @@ import type { VisitorMessage } from '../db.ts';
 import { messageInbox } from '../doorbell/service.ts';
 import { useDevice } from './hooks.ts';
 import { useCurrent } from './use-current.ts';
+import { i18n } from '../../i18n/i18n.ts';
+import { formatDateTime, formatDuration } from '../../i18n/format.ts';
 
 /** Video messages visitors left when nobody answered, newest first; they live only on this device. */
 export function VisitorMessages() {
@@ -16,10 +18,14 @@ export function VisitorMessages() {
   if (messages.length === 0) return null;
   return (
     <section class="visitor-messages" data-testid="visitor-messages">
-      <h2>Visitor messages</h2>
+      <h2>{i18n._('Visitor messages')}</h2>
       <ul class="plain">
         {[...messages].reverse().map((m) => (
-          <MessageItem key={m.key} message={m} camera={device.peers.get(m.cameraId)?.name ?? 'Camera'} />
+          <MessageItem
+            key={m.key}
+            message={m}
+            camera={device.peers.get(m.cameraId)?.name ?? i18n._('Camera')}
+          />
         ))}
       </ul>
     </section>
@@ -35,7 +41,7 @@ function MessageItem({ message, camera }: { message: VisitorMessage; camera: str
   }, [message.clip]);
   return (
     <li data-testid="visitor-message" data-camera-id={message.cameraId} data-bytes={message.clip.size}>
-      {camera}, {new Date(message.at).toLocaleString()} ({Math.round(message.durationMs / 1000)} s)
+      {camera}, {formatDateTime(message.at)} ({formatDuration(message.durationMs)})
       {url ? (
         <video data-testid="visitor-message-video" src={url} controls playsInline preload="metadata" />
       ) : null}

@@ -1,9 +1,16 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { VoiceReply } from '../db.ts';
-import { loadVoiceReplies, recordVoiceReply, saveVoiceReplies } from '../doorbell/voice-replies.ts';
+import {
+  loadVoiceReplies,
+  recordVoiceReply,
+  saveVoiceReplies,
+  voiceReplyLabel,
+} from '../doorbell/voice-replies.ts';
 import type { LiveState } from '../viewer/live-session.ts';
 import type { TalkSender } from '../viewer/talk.ts';
 import { useDevice } from './hooks.ts';
+import { i18n } from '../../i18n/i18n.ts';
+import { formatDuration } from '../../i18n/format.ts';
 
 /** Quick replies in the owner's own voice: record one here, play it at the door with one tap. */
 export function VoiceReplies({
@@ -36,7 +43,7 @@ export function VoiceReplies({
   };
   const play = (r: VoiceReply) => {
     void talk.playClip(r.clip);
-    void device.log.add({ event: 'quick-reply', deviceId: cameraId, reason: `voice: ${r.label}` });
+    void device.log.add({ event: 'quick-reply', deviceId: cameraId, reason: `voice: ${voiceReplyLabel(r)}` });
   };
   return (
     <div class="voice-replies">
@@ -50,29 +57,32 @@ export function VoiceReplies({
             disabled={live !== 'live'}
             onClick={() => play(r)}
           >
-            🗣 {r.label}
+            🗣 {voiceReplyLabel(r)}
           </button>
         ))}
       </div>
       {recording ? (
         <p data-testid="voice-reply-recording" data-ms={recording.ms} role="status">
-          ● Recording your reply… {Math.floor(recording.ms / 1000)} s{' '}
+          ●{' '}
+          {i18n._('Recording your reply… {duration}', {
+            duration: formatDuration(Math.floor(recording.ms / 1000) * 1000),
+          })}{' '}
           <button type="button" data-testid="voice-reply-stop" onClick={() => recording.ctl.abort()}>
-            Done
+            {i18n._('Done')}
           </button>
         </p>
       ) : (
         <p>
           <input
             data-testid="voice-reply-label"
-            aria-label="Name of the voice reply"
-            placeholder="Name, e.g. Leave it at the door"
+            aria-label={i18n._('Name of the voice reply')}
+            placeholder={i18n._('Name, e.g. Leave it at the door')}
             maxLength={64}
             value={label}
             onInput={(e) => setLabel((e.target as HTMLInputElement).value)}
           />{' '}
           <button type="button" data-testid="voice-reply-record" onClick={record}>
-            Record a voice reply
+            {i18n._('Record a voice reply')}
           </button>
         </p>
       )}

@@ -27,6 +27,13 @@ export interface LaunchOptions extends MediaFlagOptions {
   name: string;
   /** Extra Chromium flags for this device only. */
   extraArgs?: string[];
+  /** The browser's language (`navigator.languages`, Accept-Language), e.g. `de-DE`; default en-US. */
+  locale?: string;
+}
+
+/** What a test may set on `openCamera`/`openViewer` beyond the defaults. */
+export interface OpenOptions {
+  locale?: string;
 }
 
 const MAX_LOG_LINES = 400;
@@ -95,7 +102,10 @@ export class Devices {
       headless: true,
       args: [...BASE_FLAGS, ...mediaFlags(options), ...(options.extraArgs ?? [])],
     });
-    const context = await browser.newContext({ viewport: { width: 1000, height: 800 } });
+    const context = await browser.newContext({
+      viewport: { width: 1000, height: 800 },
+      ...(options.locale ? { locale: options.locale } : {}),
+    });
     const page = await context.newPage();
     const device = new Device(options.name, browser, context, page);
     this.launched.push(device);
@@ -106,8 +116,13 @@ export class Devices {
    * A camera device playing `clip`, on `#/camera` (choosing "camera" on the first-run
    * screen if the app shows it), waiting until it shows a pairing code.
    */
-  async openCamera(relay: Relay, clip: Clip = 'person-at-door', name = 'camera'): Promise<Device> {
-    const camera = await this.launch({ name, clip });
+  async openCamera(
+    relay: Relay,
+    clip: Clip = 'person-at-door',
+    name = 'camera',
+    { locale }: OpenOptions = {},
+  ): Promise<Device> {
+    const camera = await this.launch({ name, clip, locale });
     await gotoRoute(camera, relay, '#/camera');
     await chooseRoleIfAsked(camera.page, 'choose-camera', 'pairing-code');
     await expect(camera.page.getByTestId('pairing-code')).toHaveText(PAIRING_CODE_PATTERN);
@@ -115,8 +130,8 @@ export class Devices {
   }
 
   /** A viewer device (owner's voice as its microphone) on `#/viewer`, waiting for `add-camera`. */
-  async openViewer(relay: Relay, name = 'viewer'): Promise<Device> {
-    const viewer = await this.launch({ name, clip: 'empty-porch', voice: 'owner-voice' });
+  async openViewer(relay: Relay, name = 'viewer', { locale }: OpenOptions = {}): Promise<Device> {
+    const viewer = await this.launch({ name, clip: 'empty-porch', voice: 'owner-voice', locale });
     await gotoRoute(viewer, relay, '#/viewer');
     await chooseRoleIfAsked(viewer.page, 'choose-viewer', 'add-camera');
     await expect(viewer.page.getByTestId('add-camera')).toBeVisible();

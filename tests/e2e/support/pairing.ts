@@ -138,9 +138,10 @@ export async function pairByCode(camera: Device, viewer: Device): Promise<string
 export async function pairedCameraAndViewer(
   devices: Devices,
   relay: Relay,
+  locales: { camera?: string; viewer?: string } = {},
 ): Promise<{ camera: Device; viewer: Device; cameraId: string }> {
-  const camera = await devices.openCamera(relay);
-  const viewer = await devices.openViewer(relay);
+  const camera = await devices.openCamera(relay, 'person-at-door', 'camera', { locale: locales.camera });
+  const viewer = await devices.openViewer(relay, 'viewer', { locale: locales.viewer });
   const cameraId = await pairByCode(camera, viewer);
   return { camera, viewer, cameraId };
 }

@@ -27,7 +27,7 @@ export async function visibleErrorCodes(page: Page): Promise<string[]> {
 export async function expectError(page: Page, code: AppErrorCode): Promise<void> {
   await expect.poll(() => visibleErrorCodes(page), { message: `error ${code} is shown` }).toContain(code);
   const error = page.locator(`[data-testid="error"][data-error-code="${code}"]`).first();
-  await expect(error).toContainText(APP_ERRORS[code].action);
+  await expect(error).toContainText(APP_ERRORS[code].action());
 }
 
 /** Wait until no visible `error` has this code. */

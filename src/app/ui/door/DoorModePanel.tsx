@@ -7,13 +7,20 @@ import {
   type PinProblem,
 } from '../../door-lock/machine.ts';
 import { useDevice, useSubscribed, useTicker } from '../hooks.ts';
+import { i18n } from '../../../i18n/i18n.ts';
 
-const PIN_PROBLEM: Record<PinProblem, string> = {
-  length: `The PIN must have ${PIN_MIN_DIGITS} to ${PIN_MAX_DIGITS} digits.`,
-  digits: 'The PIN may only have digits.',
-  mismatch: 'The two PINs differ. Type the same PIN twice.',
-  'too-simple': 'That PIN is the first a visitor would try. Choose another.',
-};
+function pinProblemText(problem: PinProblem): string {
+  switch (problem) {
+    case 'length':
+      return i18n._('The PIN must have {min} to {max} digits.', { min: PIN_MIN_DIGITS, max: PIN_MAX_DIGITS });
+    case 'digits':
+      return i18n._('The PIN may only have digits.');
+    case 'mismatch':
+      return i18n._('The two PINs differ. Type the same PIN twice.');
+    case 'too-simple':
+      return i18n._('That PIN is the first a visitor would try. Choose another.');
+  }
+}
 
 /**
  * The door station switch on the camera's own (owner's) screen. Turning door mode on asks
@@ -38,15 +45,15 @@ export function DoorModePanel({ lock, viewers }: { lock: LockState; viewers: num
 
   if (lock.kind === 'off') {
     return (
-      <section class="door-mode" aria-label="Door station">
+      <section class="door-mode" aria-label={i18n._('Door station')}>
         <span data-testid="door-lock-state" data-state="off" hidden />
         {viewers === 0 ? (
           <p class="fine" data-testid="door-mode-needs-viewer">
-            Door station: pair your phone first, so that you can unlock it from there too.
+            {i18n._('Door station: pair your phone first, so that you can unlock it from there too.')}
           </p>
         ) : settingPin ? (
           <PinForm
-            title="Choose an owner PIN for the door station"
+            title={i18n._('Choose an owner PIN for the door station')}
             onDone={(pin) => {
               setSettingPin(false);
               enter(pin);
@@ -60,22 +67,26 @@ export function DoorModePanel({ lock, viewers }: { lock: LockState; viewers: num
             aria-pressed="false"
             onClick={() => (config.pin ? enter() : setSettingPin(true))}
           >
-            Use as door station (ring button for visitors)
+            {i18n._('Use as door station (ring button for visitors)')}
           </button>
         )}
       </section>
     );
   }
   const left = lock.kind === 'unlocked' ? Math.max(0, Math.ceil((lock.until - now) / 1000)) : 0;
+  const time = `${Math.floor(left / 60)}:${String(left % 60).padStart(2, '0')}`;
   return (
-    <section class="door-mode" aria-label="Door station">
+    <section class="door-mode" aria-label={i18n._('Door station')}>
       <p data-testid="door-lock-state" data-state={lock.kind} role="status">
-        Door station unlocked{lock.kind === 'unlocked' && lock.by === 'remote' ? ' from a paired phone' : ''}.
-        It locks again in {Math.floor(left / 60)}:{String(left % 60).padStart(2, '0')} without use.
+        {lock.kind === 'unlocked' && lock.by === 'remote'
+          ? i18n._('Door station unlocked from a paired phone. It locks again in {time} without use.', {
+              time,
+            })
+          : i18n._('Door station unlocked. It locks again in {time} without use.', { time })}
       </p>
       <div class="row">
         <button type="button" class="primary" data-testid="door-lock-now" onClick={() => doorLock.lockNow()}>
-          Back to the door station
+          {i18n._('Back to the door station')}
         </button>
         <button
           type="button"
@@ -83,15 +94,15 @@ export function DoorModePanel({ lock, viewers }: { lock: LockState; viewers: num
           aria-pressed="true"
           onClick={() => void doorLock.turnOff()}
         >
-          Turn the door station off
+          {i18n._('Turn the door station off')}
         </button>
         <button type="button" data-testid="door-pin-change" onClick={() => setSettingPin((v) => !v)}>
-          {config.pin ? 'Change PIN' : 'Set a PIN'}
+          {config.pin ? i18n._('Change PIN') : i18n._('Set a PIN')}
         </button>
       </div>
       {settingPin ? (
         <PinForm
-          title="New owner PIN"
+          title={i18n._('New owner PIN')}
           onDone={(pin) => {
             setSettingPin(false);
             void doorLock.changePin(pin);
@@ -100,11 +111,11 @@ export function DoorModePanel({ lock, viewers }: { lock: LockState; viewers: num
         />
       ) : null}
       <label>
-        Name visitors see when you answer{' '}
+        {i18n._('Name visitors see when you answer')}{' '}
         <input
           data-testid="door-answer-name"
           maxLength={40}
-          placeholder="The owner"
+          placeholder={i18n._('The owner')}
           value={config.answerName}
           onChange={(e) => void doorLock.setAnswerName((e.target as HTMLInputElement).value)}
         />
@@ -141,10 +152,12 @@ function PinForm({
         <strong>{title}</strong>
       </p>
       <p class="fine">
-        Leaving the door station or opening its settings will need this PIN, or an unlock from your phone.
+        {i18n._(
+          'Leaving the door station or opening its settings will need this PIN, or an unlock from your phone.',
+        )}
       </p>
       <label>
-        PIN{' '}
+        {i18n._('PIN')}{' '}
         <input
           data-testid="door-pin-new"
           type="password"
@@ -156,7 +169,7 @@ function PinForm({
         />
       </label>{' '}
       <label>
-        Again{' '}
+        {i18n._('Again')}{' '}
         <input
           data-testid="door-pin-repeat"
           type="password"
@@ -169,15 +182,15 @@ function PinForm({
       </label>
       {problem ? (
         <p class="warn" data-testid="door-pin-problem" data-problem={problem} role="alert">
-          {PIN_PROBLEM[problem]}
+          {pinProblemText(problem)}
         </p>
       ) : null}
       <div class="row">
         <button type="submit" class="primary" data-testid="door-pin-save">
-          Save PIN
+          {i18n._('Save PIN')}
         </button>
         <button type="button" onClick={onCancel}>
-          Cancel
+          {i18n._('Cancel')}
         </button>
       </div>
     </form>

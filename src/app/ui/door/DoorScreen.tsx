@@ -7,12 +7,15 @@ import { useDevice, useSubscribed } from '../hooks.ts';
 import { useCurrent } from '../use-current.ts';
 import { PinPad } from './PinPad.tsx';
 import { shortenedMs } from '../../util/test-hooks.ts';
+import { i18n } from '../../../i18n/i18n.ts';
+import { formatDuration } from '../../../i18n/format.ts';
 
 /**
  * The locked door station (issue 12): the visitor's screen and nothing else. Ring,
  * feedback, the visitor message, who is watching or talking (never the owner's device
  * names: "The owner", or the name the owner chose to show) and the owner's way in, a PIN.
  * Nothing of the owner's (viewers, settings, logs, snapshots, pairing) is in the page.
+ * Its texts address a visitor, a stranger: the German ones say "Sie" (the owner's screens say "du").
  */
 export function DoorScreen({
   door,
@@ -45,9 +48,10 @@ export function DoorScreen({
     () => door.outbox.list(),
     [door],
   );
+  /** The name the owner chose to show at the door, or null ("The owner"). */
   const owner = useSubscribed(
     (f) => device.doorLock.on('config', f),
-    () => device.doorLock.config.answerName || 'The owner',
+    () => device.doorLock.config.answerName || null,
     [device],
   );
   // Not shown to the visitor (a ring pressed without a relay is kept and sent later); for tests and drills.
@@ -63,10 +67,10 @@ export function DoorScreen({
       data-testid="door-station"
       data-pending-messages={pending.length}
       data-relay-state={relayState}
-      aria-label="Doorbell"
+      aria-label={i18n._('Doorbell')}
     >
       <h1 class="visually-hidden" data-testid="door-lock-state" data-state="locked">
-        Doorbell
+        {i18n._('Doorbell')}
       </h1>
       <NotPinnedWarning />
       <p
@@ -82,18 +86,24 @@ export function DoorScreen({
         type="button"
         class="ring-button"
         data-testid="ring-button"
-        aria-label="Ring the doorbell"
+        aria-label={i18n._('Ring the doorbell')}
         disabled={state.phase === 'ringing'}
         onClick={() => door.ring()}
       >
-        Ring
+        {i18n._('Ring')}
       </button>
       <WatchingNotice streamer={streamer} owner={owner} />
       <TalkingNotice door={door} owner={owner} />
       {state.phase === 'no-answer' || recording.state !== 'idle' ? <LeaveMessage door={door} /> : null}
       {reply ? (
-        <p class="door-reply" data-testid="door-quick-reply" role="status" aria-live="assertive">
-          “{reply.text}”
+        <p
+          class="door-reply"
+          data-testid="door-quick-reply"
+          lang={reply.lang}
+          role="status"
+          aria-live="assertive"
+        >
+          {i18n._('“{text}”', { text: reply.text })}
         </p>
       ) : null}
       {dimmed ? <div class="door-dim" data-testid="door-dim" aria-hidden="true" /> : null}
@@ -106,7 +116,7 @@ export function DoorScreen({
           data-testid="door-unlock"
           onClick={() => setUnlocking(true)}
         >
-          Owner
+          {i18n._('Owner')}
         </button>
       )}
     </main>
@@ -154,21 +164,23 @@ function useDimming(door: DoorStation, detection: DetectionEngine | null): boole
   return dimmed;
 }
 
-function statusText(state: DoorState, owner: string): string {
+function statusText(state: DoorState, owner: string | null): string {
   switch (state.phase) {
     case 'idle':
-      return 'Press the button to ring';
+      return i18n._('Press the button to ring');
     case 'ringing':
-      return 'Ringing…';
+      return i18n._('Ringing…');
     case 'answered':
-      return `${owner} is answering`;
+      return owner === null
+        ? i18n._('The owner is answering')
+        : i18n._('{name} is answering', { name: owner });
     case 'no-answer':
-      return 'No answer. Please try again later.';
+      return i18n._('No answer. Please try again later.');
   }
 }
 
 /** Someone watches live: said plainly at the door, without saying who. */
-function WatchingNotice({ streamer, owner }: { streamer: CameraStreamer; owner: string }) {
+function WatchingNotice({ streamer, owner }: { streamer: CameraStreamer; owner: string | null }) {
   const count = useSubscribed(
     (f) => streamer.on('watchers', f),
     () => streamer.watchers().length,
@@ -177,13 +189,15 @@ function WatchingNotice({ streamer, owner }: { streamer: CameraStreamer; owner: 
   if (count === 0) return null;
   return (
     <p class="watching" data-testid="door-watching" data-count={count} role="status" aria-live="polite">
-      Live: {owner === 'The owner' ? 'the owner is' : `${owner} is`} watching this camera
+      {owner === null
+        ? i18n._('Live: the owner is watching this camera')
+        : i18n._('Live: {name} is watching this camera', { name: owner })}
     </p>
   );
 }
 
 /** A viewer's voice plays here: "The owner is talking" (or the owner's chosen name). */
-function TalkingNotice({ door, owner }: { door: DoorStation; owner: string }) {
+function TalkingNotice({ door, owner }: { door: DoorStation; owner: string | null }) {
   const talking = useSubscribed(
     (f) => door.on('talkers', f),
     () => door.talk.talkers().length > 0,
@@ -192,10 +206,14 @@ function TalkingNotice({ door, owner }: { door: DoorStation; owner: string }) {
   if (!talking) return null;
   return (
     <p class="talking" data-testid="talking-indicator" role="status" aria-live="assertive">
-      {owner} is talking
+      {owner === null ? i18n._('The owner is talking') : i18n._('{name} is talking', { name: owner })}
     </p>
   );
 }
+
+/** The page runs as an installed app or in full screen. */
+// eslint-disable-next-line lingui/no-unlocalized-strings -- a CSS media query, not text for people
+const PINNED_MEDIA = '(display-mode: standalone), (display-mode: fullscreen)';
 
 /**
  * Where the door station can be left (not full screen, not an installed app), the owner
@@ -206,7 +224,7 @@ function NotPinnedWarning() {
   useEffect(() => {
     const check = () => setPinned(isPinned());
     document.addEventListener('fullscreenchange', check);
-    const mq = matchMedia('(display-mode: standalone), (display-mode: fullscreen)');
+    const mq = matchMedia(PINNED_MEDIA);
     mq.addEventListener('change', check);
     return () => {
       document.removeEventListener('fullscreenchange', check);
@@ -216,23 +234,20 @@ function NotPinnedWarning() {
   if (pinned) return null;
   return (
     <p class="door-pin-warning" data-testid="door-not-pinned" role="note">
-      This screen is not pinned.{' '}
+      {i18n._('This screen is not pinned.')}{' '}
       <button
         type="button"
         class="link"
         onClick={() => void document.documentElement.requestFullscreen?.().catch(() => undefined)}
       >
-        Full screen
+        {i18n._('Full screen')}
       </button>
     </p>
   );
 }
 
 function isPinned(): boolean {
-  return (
-    document.fullscreenElement !== null ||
-    matchMedia('(display-mode: standalone), (display-mode: fullscreen)').matches
-  );
+  return document.fullscreenElement !== null || matchMedia(PINNED_MEDIA).matches;
 }
 
 /** After no answer: the visitor may leave a short video message, sealed for the owners at once. */
@@ -246,28 +261,30 @@ function LeaveMessage({ door }: { door: DoorStation }) {
     case 'idle':
       return (
         <button type="button" class="primary" data-testid="leave-message" onClick={() => door.leaveMessage()}>
-          Leave a video message
+          {i18n._('Leave a video message')}
         </button>
       );
     case 'recording':
       return (
         <div data-testid="message-recording" data-ms={rec.ms} role="status">
-          <p>Recording… {Math.floor(rec.ms / 1000)} s</p>
+          <p>
+            {i18n._('Recording… {duration}', { duration: formatDuration(Math.floor(rec.ms / 1000) * 1000) })}
+          </p>
           <button type="button" data-testid="stop-message" onClick={() => door.finishMessage()}>
-            Done
+            {i18n._('Done')}
           </button>
         </div>
       );
     case 'saved':
       return (
         <p data-testid="message-status" data-state="saved" role="status">
-          Thank you. Your message will reach the owner.
+          {i18n._('Thank you. Your message will reach the owner.')}
         </p>
       );
     case 'failed':
       return (
         <p data-testid="message-status" data-state="failed" role="status">
-          Sorry, the message could not be recorded.
+          {i18n._('Sorry, the message could not be recorded.')}
         </p>
       );
   }

@@ -2,6 +2,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import type { PinResult } from '../../door-lock/door-lock.ts';
 import { PIN_MAX_DIGITS, PIN_LOCKOUT_MS } from '../../door-lock/machine.ts';
 import { useDevice, useSubscribed, useTicker } from '../hooks.ts';
+import { i18n } from '../../../i18n/i18n.ts';
 
 type Shown = { state: 'idle' } | { state: 'checking' } | { state: 'done'; result: PinResult };
 
@@ -54,9 +55,9 @@ export function PinPad({ onClose }: { onClose: () => void }) {
   return (
     <div class="pin-pad" role="dialog" aria-modal="true" aria-labelledby="pin-title">
       <form onSubmit={(e) => void submit(e)}>
-        <h2 id="pin-title">Owner PIN</h2>
+        <h2 id="pin-title">{i18n._('Owner PIN')}</h2>
         <label>
-          PIN{' '}
+          {i18n._('PIN')}{' '}
           <input
             ref={input}
             data-testid="door-pin-input"
@@ -79,10 +80,10 @@ export function PinPad({ onClose }: { onClose: () => void }) {
             data-testid="door-pin-submit"
             disabled={checking || wait > 0 || pin === ''}
           >
-            Unlock
+            {i18n._('Unlock')}
           </button>
           <button type="button" data-testid="door-pin-cancel" onClick={onClose}>
-            Cancel
+            {i18n._('Cancel')}
           </button>
         </div>
       </form>
@@ -91,17 +92,25 @@ export function PinPad({ onClose }: { onClose: () => void }) {
 }
 
 function message(s: Shown, wait: number): string {
-  if (s.state === 'checking') return 'Checking…';
+  if (s.state === 'checking') return i18n._('Checking…');
   const r = s.state === 'done' && !s.result.ok ? s.result : null;
   if (r?.reason === 'no-pin')
-    return 'No PIN is set here. Unlock from a paired phone: open this camera there, “Who can watch”, “Unlock door station”.';
+    return i18n._(
+      'No PIN is set here. Unlock from a paired phone: open this camera there, “Who can watch”, “Unlock door station”.',
+    );
   if (r?.reason === 'wrong') {
-    const left =
+    const wrong =
       r.attemptsLeft > 0
-        ? `${r.attemptsLeft} ${r.attemptsLeft === 1 ? 'try' : 'tries'} left before a ${PIN_LOCKOUT_MS / 60_000}-minute block.`
-        : 'Blocked: too many wrong PINs.';
-    return `Wrong PIN. ${left}${wait > 0 ? ` Next try in ${clock(wait)}.` : ''}`;
+        ? i18n._(
+            '{count, plural, one {Wrong PIN. # try left before a {minutes}-minute block.} other {Wrong PIN. # tries left before a {minutes}-minute block.}}',
+            { count: r.attemptsLeft, minutes: PIN_LOCKOUT_MS / 60_000 },
+          )
+        : i18n._('Wrong PIN. Blocked: too many wrong PINs.');
+    return wait > 0 ? `${wrong} ${i18n._('Next try in {time}.', { time: clock(wait) })}` : wrong;
   }
-  if (wait > 0) return `Too many wrong PINs. Next try in ${clock(wait)}. The owner’s phones were told.`;
-  return 'Only the owner can leave the door station.';
+  if (wait > 0)
+    return i18n._('Too many wrong PINs. Next try in {time}. The owner’s phones were told.', {
+      time: clock(wait),
+    });
+  return i18n._('Only the owner can leave the door station.');
 }
