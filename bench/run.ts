@@ -18,6 +18,7 @@ import { soak } from './soak/index.ts';
 import { push } from './push/index.ts';
 import { idleCamera } from './idle-camera/index.ts';
 import { i18nBench } from './i18n/index.ts';
+import { start } from './start/index.ts';
 
 const BENCHMARKS: readonly Benchmark[] = [
   ttff,
@@ -30,6 +31,7 @@ const BENCHMARKS: readonly Benchmark[] = [
   push,
   idleCamera,
   i18nBench,
+  start,
 ];
 
 function log(message: string): void {

@@ -6,6 +6,7 @@ import { AppError } from './errors.ts';
 import { registerServiceWorker } from './sw-register.ts';
 import { storageHealth } from './storage/storage-health.ts';
 import { startLanguage } from './language.ts';
+import { startLive } from './viewer/live-start.ts';
 import './styles.css';
 
 const root = document.getElementById('app');
@@ -45,6 +46,10 @@ storageHealth.on('changed', onStorage);
 Device.start().then(
   async (started) => {
     device = started;
+    // Opened on a live view (a ring or alert notification's click, a bookmark): the session
+    // starts now, before the language, the screen and its reads; the live view adopts it (issue 16).
+    const live = /^#\/viewer\/live\/([a-z2-7]{26})$/.exec(location.hash)?.[1];
+    if (live) startLive(started, live);
     await browserLanguage;
     await startLanguage(started.db);
     if (!storageHealth.closed) render(<App device={started} />, root);

@@ -9,7 +9,7 @@
  * `ALERT_LIMITS.chunkBytes` each; the viewer reassembles and verifies them
  * (`src/app/alerts/assembler.ts`).
  */
-import { z } from 'zod';
+import { z } from 'zod/mini';
 
 export const ALERT_LIMITS = {
   /**
@@ -27,20 +27,20 @@ export const ALERT_LIMITS = {
   maxRects: 16,
 } as const;
 
-const alertId = z.string().regex(/^[A-Za-z0-9_-]{8,32}$/, 'not an alert ID');
-const b64u = z.string().regex(/^[A-Za-z0-9_-]*$/, 'not base64url');
-const unit = z.number().min(0).max(1);
+const alertId = z.string().check(z.regex(/^[A-Za-z0-9_-]{8,32}$/, 'not an alert ID'));
+const b64u = z.string().check(z.regex(/^[A-Za-z0-9_-]*$/, 'not base64url'));
+const unit = z.number().check(z.minimum(0), z.maximum(1));
 
 export const NormRectWire = z.object({ x: unit, y: unit, w: unit, h: unit });
 
 export const DetectionSettingsWire = z.object({
   enabled: z.boolean(),
-  sensitivity: z.number().int().min(1).max(10),
-  zones: z.array(NormRectWire).max(ALERT_LIMITS.maxRects),
-  masks: z.array(NormRectWire).max(ALERT_LIMITS.maxRects),
+  sensitivity: z.int().check(z.minimum(1), z.maximum(10)),
+  zones: z.array(NormRectWire).check(z.maxLength(ALERT_LIMITS.maxRects)),
+  masks: z.array(NormRectWire).check(z.maxLength(ALERT_LIMITS.maxRects)),
 });
 
-const DetectionBoxWire = NormRectWire.extend({
+const DetectionBoxWire = z.extend(NormRectWire, {
   label: z.enum(['person', 'motion']),
   score: unit,
 });
@@ -53,27 +53,23 @@ export const AlertMessages = [
     k: z.literal('alert'),
     id: alertId,
     type: z.enum(DETECTION_EVENT_TYPES),
-    at: z.number().int().nonnegative(),
-    boxes: z.array(DetectionBoxWire).max(ALERT_LIMITS.maxBoxes),
-    snapshot: z
-      .object({
-        size: z.number().int().min(1).max(ALERT_LIMITS.maxSnapshotBytes),
-        chunks: z.number().int().min(1).max(ALERT_LIMITS.maxChunks),
+    at: z.int().check(z.nonnegative()),
+    boxes: z.array(DetectionBoxWire).check(z.maxLength(ALERT_LIMITS.maxBoxes)),
+    snapshot: z.nullable(
+      z.object({
+        size: z.int().check(z.minimum(1), z.maximum(ALERT_LIMITS.maxSnapshotBytes)),
+        chunks: z.int().check(z.minimum(1), z.maximum(ALERT_LIMITS.maxChunks)),
         /** SHA-256 of the JPEG, base64url (43 chars). */
-        sha256: b64u.length(43),
-      })
-      .nullable(),
+        sha256: b64u.check(z.length(43)),
+      }),
+    ),
   }),
   /** Camera -> viewer: chunk `i` (0-based) of an alert's JPEG, base64url. */
   z.object({
     k: z.literal('alert-chunk'),
     id: alertId,
-    i: z
-      .number()
-      .int()
-      .min(0)
-      .max(ALERT_LIMITS.maxChunks - 1),
-    data: b64u.min(1).max(Math.ceil((ALERT_LIMITS.chunkBytes * 4) / 3)),
+    i: z.int().check(z.minimum(0), z.maximum(ALERT_LIMITS.maxChunks - 1)),
+    data: b64u.check(z.minLength(1), z.maxLength(Math.ceil((ALERT_LIMITS.chunkBytes * 4) / 3))),
   }),
   /** Viewer with `manage` -> camera: send your detection settings / replace them. */
   z.object({ k: z.literal('detect-get') }),

@@ -6,7 +6,7 @@
  * phone. Sealed like every other session message; `session.ts` adds them to
  * `SessionMessage`. The camera checks `manage` on every one of them.
  */
-import { z } from 'zod';
+import { z } from 'zod/mini';
 
 export const DOOR_LOCK_LIMITS = {
   /** Longest remote unlock a viewer may ask for; the camera caps it. */
@@ -15,8 +15,8 @@ export const DOOR_LOCK_LIMITS = {
   answerNameChars: 40,
 } as const;
 
-const deviceId = z.string().regex(/^[a-z2-7]{26}$/, 'not a device ID');
-const time = z.number().int().nonnegative();
+const deviceId = z.string().check(z.regex(/^[a-z2-7]{26}$/, 'not a device ID'));
+const time = z.int().check(z.nonnegative());
 
 export const DOOR_LOCK_STATES = ['off', 'locked', 'unlocked'] as const;
 export type DoorLockWireState = (typeof DOOR_LOCK_STATES)[number];
@@ -30,7 +30,7 @@ export const DoorLockMessages = [
   /** Viewer (manage) -> door: unlock for `ms` (capped at `maxRemoteUnlockMs`). */
   z.object({
     k: z.literal('door-unlock'),
-    ms: z.number().int().min(10_000).max(DOOR_LOCK_LIMITS.maxRemoteUnlockMs),
+    ms: z.int().check(z.minimum(10_000), z.maximum(DOOR_LOCK_LIMITS.maxRemoteUnlockMs)),
   }),
   /** Viewer (manage) -> door: lock now. */
   z.object({ k: z.literal('door-lock') }),
@@ -39,11 +39,11 @@ export const DoorLockMessages = [
     k: z.literal('door-state'),
     state: z.enum(DOOR_LOCK_STATES),
     /** While unlocked: when it locks itself again (door's clock). */
-    until: time.optional(),
+    until: z.optional(time),
     /** Whether an owner PIN is set. */
     pin: z.boolean(),
     /** Wrong PINs in a row, and until when no PIN is taken. */
-    failures: z.number().int().min(0).max(1000),
+    failures: z.int().check(z.minimum(0), z.maximum(1000)),
     blockedUntil: time,
   }),
   /** Door -> viewers with manage: someone typed a PIN at the door. */
@@ -51,7 +51,7 @@ export const DoorLockMessages = [
     k: z.literal('door-pin-attempt'),
     ok: z.boolean(),
     at: time,
-    failures: z.number().int().min(0).max(1000),
+    failures: z.int().check(z.minimum(0), z.maximum(1000)),
     blockedUntil: time,
   }),
   /** Viewer (manage) -> door: open a pairing code for a new viewer; the confirmation comes to me. */
@@ -60,15 +60,15 @@ export const DoorLockMessages = [
   /** Door -> that viewer: the typed code to give the new viewer. */
   z.object({
     k: z.literal('pair-remote-offer'),
-    code: z.string().regex(/^[0-9A-Z]{4}-[0-9A-Z]{4}$/),
+    code: z.string().check(z.regex(/^[0-9A-Z]{4}-[0-9A-Z]{4}$/)),
     expiresAt: time,
   }),
   /** Door -> that viewer: a device typed the code; compare its six digits. */
   z.object({
     k: z.literal('pair-remote-pending'),
     deviceId,
-    name: z.string().max(64),
-    sas: z.string().regex(/^[0-9]{6}$/),
+    name: z.string().check(z.maxLength(64)),
+    sas: z.string().check(z.regex(/^[0-9]{6}$/)),
   }),
   /** Viewer -> door: the six digits matched (or not) on the new device. */
   z.object({ k: z.literal('pair-remote-confirm'), deviceId, ok: z.boolean() }),
@@ -76,7 +76,7 @@ export const DoorLockMessages = [
   z.object({
     k: z.literal('pair-remote-end'),
     result: z.enum(REMOTE_PAIR_ENDS),
-    deviceId: deviceId.optional(),
-    name: z.string().max(64).optional(),
+    deviceId: z.optional(deviceId),
+    name: z.optional(z.string().check(z.maxLength(64))),
   }),
 ] as const;

@@ -8,7 +8,7 @@
  * chunk count, SHA-256) and the alert wire format's `alert-chunk`s under the
  * ring's ID, reassembled by the alerts' `AlertAssembler` (`src/app/alerts/`).
  */
-import { z } from 'zod';
+import { z } from 'zod/mini';
 import { ALERT_LIMITS } from './alert-messages.ts';
 
 export const DOORBELL_LIMITS = {
@@ -25,9 +25,9 @@ export const DOORBELL_LIMITS = {
   messageMaxChunks: 151,
 } as const;
 
-const ringId = z.string().regex(/^[A-Za-z0-9_-]{8,32}$/, 'not a ring ID');
-const b64u = z.string().regex(/^[A-Za-z0-9_-]*$/, 'not base64url');
-const deviceId = z.string().regex(/^[a-z2-7]{26}$/, 'not a device ID');
+const ringId = z.string().check(z.regex(/^[A-Za-z0-9_-]{8,32}$/, 'not a ring ID'));
+const b64u = z.string().check(z.regex(/^[A-Za-z0-9_-]*$/, 'not base64url'));
+const deviceId = z.string().check(z.regex(/^[a-z2-7]{26}$/, 'not a device ID'));
 
 export const RING_STATES = ['ringing', 'answered', 'no-answer', 'ended'] as const;
 export type RingWireState = (typeof RING_STATES)[number];
@@ -37,15 +37,15 @@ export type TalkDenial = (typeof TALK_DENIALS)[number];
 
 export const DoorbellMessages = [
   /** Door -> every paired viewer allowed to watch: a visitor pressed the button. */
-  z.object({ k: z.literal('ring'), id: ringId, at: z.number().int().nonnegative() }),
+  z.object({ k: z.literal('ring'), id: ringId, at: z.int().check(z.nonnegative()) }),
   /** Door -> viewer: the ring's snapshot follows in `alert-chunk`s with this ID. */
   z.object({
     k: z.literal('ring-snapshot'),
     id: ringId,
     snapshot: z.object({
-      size: z.number().int().min(1).max(ALERT_LIMITS.maxSnapshotBytes),
-      chunks: z.number().int().min(1).max(ALERT_LIMITS.maxChunks),
-      sha256: b64u.length(43),
+      size: z.int().check(z.minimum(1), z.maximum(ALERT_LIMITS.maxSnapshotBytes)),
+      chunks: z.int().check(z.minimum(1), z.maximum(ALERT_LIMITS.maxChunks)),
+      sha256: b64u.check(z.length(43)),
     }),
   }),
   /** Viewer -> door: I answer / I decline this ring. The first answer owns the conversation. */
@@ -61,12 +61,16 @@ export const DoorbellMessages = [
     k: z.literal('ring-state'),
     id: ringId,
     state: z.enum(RING_STATES),
-    by: z.object({ deviceId, name: z.string().max(64) }).nullable(),
+    by: z.nullable(z.object({ deviceId, name: z.string().check(z.maxLength(64)) })),
   }),
   /** Viewer -> door: I start / stop talking (its microphone rides on the live session). */
   z.object({ k: z.literal('talk'), on: z.boolean() }),
   /** Door -> viewer: your voice is not played here, and why (`busy`: `by` owns the conversation). */
-  z.object({ k: z.literal('talk-denied'), reason: z.enum(TALK_DENIALS), by: z.string().max(64).optional() }),
+  z.object({
+    k: z.literal('talk-denied'),
+    reason: z.enum(TALK_DENIALS),
+    by: z.optional(z.string().check(z.maxLength(64))),
+  }),
   /**
    * Viewer -> door: a typed reply, shown and spoken at the door. `lang`: the BCP 47 tag of the
    * language the text is written in, so the door speaks it with a voice of that language
@@ -75,12 +79,10 @@ export const DoorbellMessages = [
    */
   z.object({
     k: z.literal('quick-reply'),
-    text: z.string().trim().min(1).max(DOORBELL_LIMITS.quickReplyChars),
-    lang: z
-      .string()
-      .regex(/^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$/, 'not a language tag')
-      .max(35)
-      .optional(),
+    text: z.string().check(z.trim(), z.minLength(1), z.maxLength(DOORBELL_LIMITS.quickReplyChars)),
+    lang: z.optional(
+      z.string().check(z.regex(/^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$/, 'not a language tag'), z.maxLength(35)),
+    ),
   }),
   /**
    * Visitor message (nobody answered): door -> viewer, a recorded clip kept on the door until
@@ -92,36 +94,25 @@ export const DoorbellMessages = [
   z.object({
     k: z.literal('visitor-message'),
     id: ringId,
-    at: z.number().int().nonnegative(),
-    durationMs: z
-      .number()
-      .int()
-      .min(0)
-      .max(DOORBELL_LIMITS.messageMaxMs + 5000),
-    mime: z
-      .string()
-      .regex(/^(video|audio)\/[a-z0-9.+-]+(;[ a-z0-9=.,"+-]*)?$/i)
-      .max(100),
-    size: z.number().int().min(1).max(DOORBELL_LIMITS.sealedMaxBytes),
-    chunks: z.number().int().min(1).max(DOORBELL_LIMITS.messageMaxChunks),
-    sha256: b64u.length(43),
-    clipIv: b64u.length(16),
+    at: z.int().check(z.nonnegative()),
+    durationMs: z.int().check(z.minimum(0), z.maximum(DOORBELL_LIMITS.messageMaxMs + 5000)),
+    mime: z.string().check(z.regex(/^(video|audio)\/[a-z0-9.+-]+(;[ a-z0-9=.,"+-]*)?$/i), z.maxLength(100)),
+    size: z.int().check(z.minimum(1), z.maximum(DOORBELL_LIMITS.sealedMaxBytes)),
+    chunks: z.int().check(z.minimum(1), z.maximum(DOORBELL_LIMITS.messageMaxChunks)),
+    sha256: b64u.check(z.length(43)),
+    clipIv: b64u.check(z.length(16)),
     key: z.object({
-      epk: b64u.max(200),
-      salt: b64u.length(22),
-      iv: b64u.length(16),
-      wrapped: b64u.length(64),
+      epk: b64u.check(z.maxLength(200)),
+      salt: b64u.check(z.length(22)),
+      iv: b64u.check(z.length(16)),
+      wrapped: b64u.check(z.length(64)),
     }),
   }),
   z.object({
     k: z.literal('visitor-message-chunk'),
     id: ringId,
-    i: z
-      .number()
-      .int()
-      .min(0)
-      .max(DOORBELL_LIMITS.messageMaxChunks - 1),
-    data: b64u.min(1).max(Math.ceil((ALERT_LIMITS.chunkBytes * 4) / 3)),
+    i: z.int().check(z.minimum(0), z.maximum(DOORBELL_LIMITS.messageMaxChunks - 1)),
+    data: b64u.check(z.minLength(1), z.maxLength(Math.ceil((ALERT_LIMITS.chunkBytes * 4) / 3))),
   }),
   /** Viewer -> door: this message arrived whole and is stored; the door may forget it for me. */
   z.object({ k: z.literal('visitor-message-ack'), id: ringId }),

@@ -4,7 +4,7 @@
  * the last report and turn it into warnings (`src/app/health/warnings.ts`).
  * `session.ts` spreads the message into `SessionMessage`.
  */
-import { z } from 'zod';
+import { z } from 'zod/mini';
 
 /** What can be wrong with a camera, each warned about once per episode. */
 export const HEALTH_KINDS = [
@@ -33,42 +33,38 @@ export const STEP_NAMES = [
 ] as const;
 export type StepName = (typeof STEP_NAMES)[number];
 
-const count = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
+const count = z.int().check(z.minimum(0), z.maximum(Number.MAX_SAFE_INTEGER));
 
 export const HealthReport = z.object({
   /** Camera clock, ms since epoch. */
   at: count,
   battery: z.object({
     /** 0..1, null where the browser does not say (Battery Status API missing). */
-    level: z.number().min(0).max(1).nullable(),
-    charging: z.boolean().nullable(),
+    level: z.nullable(z.number().check(z.minimum(0), z.maximum(1))),
+    charging: z.nullable(z.boolean()),
   }),
   pressure: z.enum(PRESSURE_STATES),
   detection: z.object({
     state: z.enum(['off', 'loading', 'running', 'slow', 'failed']),
     /** Frames per second achieved, and the rate the camera asks for now. */
-    fps: z.number().min(0).max(120),
-    targetFps: z.number().min(0).max(120),
+    fps: z.number().check(z.minimum(0), z.maximum(120)),
+    targetFps: z.number().check(z.minimum(0), z.maximum(120)),
     /** Frames offered that the worker could not take (it was still busy). */
     dropped: count,
   }),
   storage: z.object({
     /** Bytes of held clips and messages, and what the browser says is free (null: unknown). */
     usedBytes: count,
-    freeBytes: count.nullable(),
+    freeBytes: z.nullable(count),
   }),
   uptimeMs: count,
   /** Times the relay connection came back in the last 24 hours. */
-  reconnects24h: z.number().int().min(0).max(100_000),
+  reconnects24h: z.int().check(z.minimum(0), z.maximum(100_000)),
   wakeLock: z.boolean(),
   /** `navigator.connection` type or effective type where the browser has it. */
-  network: z.string().max(24).nullable(),
-  version: z.string().max(24),
-  step: z
-    .number()
-    .int()
-    .min(0)
-    .max(STEP_NAMES.length - 1),
+  network: z.nullable(z.string().check(z.maxLength(24))),
+  version: z.string().check(z.maxLength(24)),
+  step: z.int().check(z.minimum(0), z.maximum(STEP_NAMES.length - 1)),
   /** The camera page is visible (a hidden page on a phone may stop capturing). */
   visible: z.boolean(),
 });

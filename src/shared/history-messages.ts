@@ -22,7 +22,7 @@
  * connection on either side resumes where it stopped; the clip is stored under
  * `${cameraId}/${id}` once, so a repeat is acknowledged and ignored.
  */
-import { z } from 'zod';
+import { z } from 'zod/mini';
 import { ALERT_LIMITS } from './alert-messages.ts';
 
 export const CLIP_LIMITS = {
@@ -45,17 +45,17 @@ export const CLIP_SETTING_RANGES = {
 export const CLIP_TYPES = ['person', 'motion', 'ring'] as const;
 export type ClipType = (typeof CLIP_TYPES)[number];
 
-const clipId = z.string().regex(/^[A-Za-z0-9_-]{8,32}$/, 'not a clip ID');
-const b64u = z.string().regex(/^[A-Za-z0-9_-]*$/, 'not base64url');
+const clipId = z.string().check(z.regex(/^[A-Za-z0-9_-]{8,32}$/, 'not a clip ID'));
+const b64u = z.string().check(z.regex(/^[A-Za-z0-9_-]*$/, 'not base64url'));
 
 /** The content key of one clip, wrapped for one owner device (ephemeral ECDH P-256 + HKDF + AES-GCM). */
 export const WrappedKeyWire = z.object({
   /** Ephemeral ECDH P-256 public key, SPKI base64url. */
-  epk: b64u.max(200),
-  salt: b64u.length(22),
-  iv: b64u.length(16),
+  epk: b64u.check(z.maxLength(200)),
+  salt: b64u.check(z.length(22)),
+  iv: b64u.check(z.length(16)),
   /** AES-GCM of the 32-byte content key: 48 bytes. */
-  wrapped: b64u.length(64),
+  wrapped: b64u.check(z.length(64)),
 });
 
 /**
@@ -64,11 +64,13 @@ export const WrappedKeyWire = z.object({
  */
 export const ClipSettingsWire = z.object({
   /** Video kept from before the event, ms. */
-  preRollMs: z.number().int().min(CLIP_SETTING_RANGES.preRollMs[0]).max(CLIP_SETTING_RANGES.preRollMs[1]),
+  preRollMs: z
+    .int()
+    .check(z.minimum(CLIP_SETTING_RANGES.preRollMs[0]), z.maximum(CLIP_SETTING_RANGES.preRollMs[1])),
   /** The clip ends this long after the last trigger, ms. */
-  calmMs: z.number().int().min(CLIP_SETTING_RANGES.calmMs[0]).max(CLIP_SETTING_RANGES.calmMs[1]),
+  calmMs: z.int().check(z.minimum(CLIP_SETTING_RANGES.calmMs[0]), z.maximum(CLIP_SETTING_RANGES.calmMs[1])),
   /** Longest clip, ms. */
-  maxMs: z.number().int().min(CLIP_SETTING_RANGES.maxMs[0]).max(CLIP_SETTING_RANGES.maxMs[1]),
+  maxMs: z.int().check(z.minimum(CLIP_SETTING_RANGES.maxMs[0]), z.maximum(CLIP_SETTING_RANGES.maxMs[1])),
   /** Record motion events too, not only people and rings. */
   motion: z.boolean(),
 });
@@ -83,47 +85,35 @@ export const HistoryMessages = [
     k: z.literal('clip'),
     id: clipId,
     type: z.enum(CLIP_TYPES),
-    at: z.number().int().nonnegative(),
-    durationMs: z
-      .number()
-      .int()
-      .min(0)
-      .max(CLIP_LIMITS.maxDurationMs + 10_000),
-    mime: z.string().max(80),
+    at: z.int().check(z.nonnegative()),
+    durationMs: z.int().check(z.minimum(0), z.maximum(CLIP_LIMITS.maxDurationMs + 10_000)),
+    mime: z.string().check(z.maxLength(80)),
     /** Sealed bytes: snapshot ciphertext (`snapshotBytes` long, may be 0) then clip ciphertext. */
-    size: z.number().int().min(1).max(CLIP_LIMITS.maxBytes),
-    snapshotBytes: z
-      .number()
-      .int()
-      .min(0)
-      .max(ALERT_LIMITS.maxSnapshotBytes + 16),
-    chunks: z.number().int().min(1).max(CLIP_LIMITS.maxChunks),
-    sha256: b64u.length(43),
-    snapshotIv: b64u.length(16),
-    clipIv: b64u.length(16),
+    size: z.int().check(z.minimum(1), z.maximum(CLIP_LIMITS.maxBytes)),
+    snapshotBytes: z.int().check(z.minimum(0), z.maximum(ALERT_LIMITS.maxSnapshotBytes + 16)),
+    chunks: z.int().check(z.minimum(1), z.maximum(CLIP_LIMITS.maxChunks)),
+    sha256: b64u.check(z.length(43)),
+    snapshotIv: b64u.check(z.length(16)),
+    clipIv: b64u.check(z.length(16)),
     key: WrappedKeyWire,
     /** The camera cut the clip's end to stay within `CLIP_LIMITS.maxBytes`. */
-    cut: z.literal(true).optional(),
+    cut: z.optional(z.literal(true)),
   }),
   z.object({
     k: z.literal('clip-want'),
     id: clipId,
-    from: z.number().int().min(0).max(CLIP_LIMITS.maxChunks),
+    from: z.int().check(z.minimum(0), z.maximum(CLIP_LIMITS.maxChunks)),
   }),
   z.object({
     k: z.literal('clip-chunk'),
     id: clipId,
-    i: z
-      .number()
-      .int()
-      .min(0)
-      .max(CLIP_LIMITS.maxChunks - 1),
-    data: b64u.min(1).max(Math.ceil((CLIP_LIMITS.chunkBytes * 4) / 3)),
-    sha256: b64u.length(43),
+    i: z.int().check(z.minimum(0), z.maximum(CLIP_LIMITS.maxChunks - 1)),
+    data: b64u.check(z.minLength(1), z.maxLength(Math.ceil((CLIP_LIMITS.chunkBytes * 4) / 3))),
+    sha256: b64u.check(z.length(43)),
   }),
   z.object({ k: z.literal('clip-ack'), id: clipId }),
   z.object({
     k: z.literal('clip-link'),
-    session: z.string().regex(/^[A-Za-z0-9_-]{8,32}$/, 'not a session ID'),
+    session: z.string().check(z.regex(/^[A-Za-z0-9_-]{8,32}$/, 'not a session ID')),
   }),
 ] as const;

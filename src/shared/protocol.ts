@@ -10,7 +10,7 @@
  * (see `src/shared/crypto/seal.ts`). The relay stamps the authenticated sender
  * on every delivery, so a device cannot claim another's ID.
  */
-import { z } from 'zod';
+import { z } from 'zod/mini';
 import { PushClientFrames, PushRelayFrames, VAPID_PUBLIC_KEY_PATTERN } from './push-protocol.ts';
 
 export const PROTOCOL_VERSION = 1;
@@ -20,15 +20,15 @@ export const RELAY_PATH = '/ws';
 
 /** Device IDs: 26 chars of lowercase RFC 4648 base32 (130 bits of SHA-256 of the SPKI public key). */
 export const DEVICE_ID_PATTERN = /^[a-z2-7]{26}$/;
-const deviceId = z.string().regex(DEVICE_ID_PATTERN, 'not a device ID');
+const deviceId = z.string().check(z.regex(DEVICE_ID_PATTERN, 'not a device ID'));
 
 /** Pairing handles: 4 chars of Crockford base32, upper case, chosen by the relay. */
 export const PAIR_HANDLE_PATTERN = /^[0-9A-HJKMNP-TV-Z]{4}$/;
-const pairHandle = z.string().regex(PAIR_HANDLE_PATTERN, 'not a pairing handle');
+const pairHandle = z.string().check(z.regex(PAIR_HANDLE_PATTERN, 'not a pairing handle'));
 
 /** base64url without padding. */
 export const B64U_PATTERN = /^[A-Za-z0-9_-]*$/;
-const b64u = z.string().regex(B64U_PATTERN, 'not base64url');
+const b64u = z.string().check(z.regex(B64U_PATTERN, 'not base64url'));
 
 /** Limits shared by both ends so that the app never builds a frame the relay must refuse. */
 export const LIMITS = {
@@ -40,7 +40,7 @@ export const LIMITS = {
   nonceChars: 43,
 } as const;
 
-const payload = b64u.max(LIMITS.maxPayloadChars, 'payload too large');
+const payload = b64u.check(z.maxLength(LIMITS.maxPayloadChars, 'payload too large'));
 
 /** Largest `ref` a client may put on a frame (echoed on errors about it). */
 export const MAX_FRAME_REF = 2 ** 31;
@@ -52,9 +52,9 @@ export const HelloFrame = z.object({
   t: z.literal('hello'),
   v: z.literal(PROTOCOL_VERSION),
   /** SPKI of the device's ECDSA P-256 identity key, base64url. */
-  publicKey: b64u.min(40).max(200),
+  publicKey: b64u.check(z.minLength(40), z.maxLength(200)),
   /** ECDSA P-256 / SHA-256 signature (IEEE P1363, 64 bytes) over `relayAuthMessage(nonce)`, base64url. */
-  signature: b64u.length(86),
+  signature: b64u.check(z.length(86)),
 });
 
 /** Route an opaque payload to another device. `ref` is echoed on any error about this frame. */
@@ -62,7 +62,7 @@ export const SendFrame = z.object({
   t: z.literal('send'),
   to: deviceId,
   payload,
-  ref: z.number().int().nonnegative().max(MAX_FRAME_REF).optional(),
+  ref: z.optional(z.int().check(z.nonnegative(), z.maximum(MAX_FRAME_REF))),
 });
 
 /** Camera: ask the relay for a short pairing handle that viewers can knock on. */
@@ -76,7 +76,7 @@ export const PairKnockFrame = z.object({
   t: z.literal('pair-knock'),
   handle: pairHandle,
   payload,
-  ref: z.number().int().nonnegative().max(MAX_FRAME_REF).optional(),
+  ref: z.optional(z.int().check(z.nonnegative(), z.maximum(MAX_FRAME_REF))),
 });
 
 export const ClientFrame = z.discriminatedUnion('t', [
@@ -96,14 +96,14 @@ export type ClientFrame = z.infer<typeof ClientFrame>;
 export const ChallengeFrame = z.object({
   t: z.literal('challenge'),
   v: z.literal(PROTOCOL_VERSION),
-  nonce: b64u.length(LIMITS.nonceChars),
+  nonce: b64u.check(z.length(LIMITS.nonceChars)),
 });
 
 /** ICE server entry as handed to RTCPeerConnection. */
 export const IceServer = z.object({
   urls: z.union([z.string(), z.array(z.string())]),
-  username: z.string().optional(),
-  credential: z.string().optional(),
+  username: z.optional(z.string()),
+  credential: z.optional(z.string()),
 });
 export type IceServer = z.infer<typeof IceServer>;
 
@@ -114,12 +114,12 @@ export const WelcomeFrame = z.object({
   /** ICE servers configured by the relay operator; empty by default (host candidates only). */
   iceServers: z.array(IceServer),
   /** `relay`: the operator wants media through TURN only. Absent means `all`. */
-  iceTransportPolicy: z.enum(['all', 'relay']).optional(),
+  iceTransportPolicy: z.optional(z.enum(['all', 'relay'])),
   /**
    * The relay's VAPID public key (RFC 8292), the `applicationServerKey` a viewer subscribes
    * with (issue 13). Absent when the relay has push turned off.
    */
-  vapidPublicKey: z.string().regex(VAPID_PUBLIC_KEY_PATTERN, 'not a VAPID public key').optional(),
+  vapidPublicKey: z.optional(z.string().check(z.regex(VAPID_PUBLIC_KEY_PATTERN, 'not a VAPID public key'))),
 });
 
 /**
@@ -172,13 +172,13 @@ export type RelayErrorCode = (typeof RELAY_ERROR_CODES)[number];
 export const ErrorFrame = z.object({
   t: z.literal('error'),
   code: z.enum(RELAY_ERROR_CODES),
-  message: z.string().max(500),
+  message: z.string().check(z.maxLength(500)),
   /** `ref` of the frame this error is about, if it had one. */
-  ref: z.number().int().optional(),
+  ref: z.optional(z.int()),
   /** For `recipient-offline`: who was offline. */
-  to: deviceId.optional(),
+  to: z.optional(deviceId),
   /** For `rate-limited` / `pair-limit`: ms to wait. */
-  retryAfterMs: z.number().int().nonnegative().optional(),
+  retryAfterMs: z.optional(z.int().check(z.nonnegative())),
 });
 
 export const RelayFrame = z.discriminatedUnion('t', [
@@ -215,7 +215,7 @@ export const CLOSE_CODES = {
 
 export type ParseResult<T> = { ok: true; frame: T } | { ok: false; code: 'malformed'; message: string };
 
-function parseWith<T>(schema: z.ZodType<T>, raw: string): ParseResult<T> {
+function parseWith<T>(schema: z.ZodMiniType<T>, raw: string): ParseResult<T> {
   let json: unknown;
   try {
     json = JSON.parse(raw);
@@ -225,7 +225,7 @@ function parseWith<T>(schema: z.ZodType<T>, raw: string): ParseResult<T> {
   return validateWith(schema, json);
 }
 
-function validateWith<T>(schema: z.ZodType<T>, json: unknown): ParseResult<T> {
+function validateWith<T>(schema: z.ZodMiniType<T>, json: unknown): ParseResult<T> {
   const r = schema.safeParse(json);
   if (!r.success) {
     const issue = r.error.issues[0];

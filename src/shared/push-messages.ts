@@ -10,7 +10,7 @@
  *                                        `endpoint`), `off`, `denied` (no `watch`), `gone` (the push
  *                                        service said the subscription no longer exists: subscribe again)
  */
-import { z } from 'zod';
+import { z } from 'zod/mini';
 import { PUSH_LIMITS } from './push-protocol.ts';
 import { HEALTH_KINDS } from './health-messages.ts';
 
@@ -22,14 +22,14 @@ import { HEALTH_KINDS } from './health-messages.ts';
 export const PUSH_LANGS = ['en', 'de'] as const;
 export type PushLang = (typeof PUSH_LANGS)[number];
 
-const b64u = z.string().regex(/^[A-Za-z0-9_-]*$/, 'not base64url');
+const b64u = z.string().check(z.regex(/^[A-Za-z0-9_-]*$/, 'not base64url'));
 
 export const PushSubscriptionWire = z.object({
-  endpoint: z.string().url().max(PUSH_LIMITS.maxEndpointChars),
+  endpoint: z.url().check(z.maxLength(PUSH_LIMITS.maxEndpointChars)),
   /** Uncompressed P-256 point, 65 bytes. */
-  p256dh: b64u.length(87),
+  p256dh: b64u.check(z.length(87)),
   /** 16 bytes. */
-  auth: b64u.length(22),
+  auth: b64u.check(z.length(22)),
 });
 export type PushSubscriptionWire = z.infer<typeof PushSubscriptionWire>;
 
@@ -41,15 +41,18 @@ export const PushEvents = z.object({
   person: z.boolean(),
   motion: z.boolean(),
   offline: z.boolean(),
-  offlineAfterMin: z.number().int().min(1).max(1440),
+  offlineAfterMin: z.int().check(z.minimum(1), z.maximum(1440)),
   /**
    * Camera health warnings that push (issue 15; "camera offline" is `offline` above). A
    * subscription from before health warnings existed gets them all.
    */
-  health: z
-    .array(z.enum(HEALTH_KINDS))
-    .max(HEALTH_KINDS.length)
-    .default(['unplugged', 'battery-low', 'pressure', 'detection-slow', 'storage-full']),
+  health: z._default(z.array(z.enum(HEALTH_KINDS)).check(z.maxLength(HEALTH_KINDS.length)), [
+    'unplugged',
+    'battery-low',
+    'pressure',
+    'detection-slow',
+    'storage-full',
+  ]),
 });
 export type PushEvents = z.infer<typeof PushEvents>;
 
@@ -75,6 +78,6 @@ export const PushMessages = [
   z.object({
     k: z.literal('push-ack'),
     state: z.enum(PUSH_ACK_STATES),
-    endpoint: z.string().max(PUSH_LIMITS.maxEndpointChars).optional(),
+    endpoint: z.optional(z.string().check(z.maxLength(PUSH_LIMITS.maxEndpointChars))),
   }),
 ] as const;

@@ -8,7 +8,7 @@
  * options per kind (TTL, urgency, topic), the notification a payload becomes,
  * and what a click on it does.
  */
-import { z } from 'zod';
+import { z } from 'zod/mini';
 import { i18n } from '../i18n/i18n.ts';
 import { PUSH_MAX_PLAINTEXT_BYTES } from './crypto/webpush.ts';
 import type { PushLang } from './push-messages.ts';
@@ -28,23 +28,20 @@ export const PUSH_PAYLOAD_VERSION = 2;
 /** The longest "camera offline" delay a payload says (a day; a viewer chooses 1 to 60 minutes). */
 const MAX_OFFLINE_MINUTES = 1440;
 
-const deviceId = z.string().regex(/^[a-z2-7]{26}$/, 'not a device ID');
-const eventId = z.string().regex(/^[A-Za-z0-9_-]{1,32}$/, 'not an event ID');
+const deviceId = z.string().check(z.regex(/^[a-z2-7]{26}$/, 'not a device ID'));
+const eventId = z.string().check(z.regex(/^[A-Za-z0-9_-]{1,32}$/, 'not an event ID'));
 
 const common = {
   v: z.literal(PUSH_PAYLOAD_VERSION),
   /** The camera's device ID and name (as its owner named it: shown as it is). */
   cam: deviceId,
-  name: z.string().max(64),
+  name: z.string().check(z.maxLength(64)),
   /** The event (ring ID, alert ID, or the time the camera went away). */
   id: eventId,
   /** Camera clock, ms since epoch. */
-  at: z.number().int().nonnegative(),
+  at: z.int().check(z.nonnegative()),
   /** A small JPEG (ring, person), standard base64. */
-  img: z
-    .string()
-    .regex(/^[A-Za-z0-9+/]*={0,2}$/)
-    .optional(),
+  img: z.optional(z.string().check(z.regex(/^[A-Za-z0-9+/]*={0,2}$/))),
 };
 
 export const PushPayload = z.discriminatedUnion('kind', [
@@ -53,7 +50,7 @@ export const PushPayload = z.discriminatedUnion('kind', [
     ...common,
     kind: z.literal('offline'),
     /** How many minutes the camera will have been away when the push goes out. */
-    min: z.number().int().min(1).max(MAX_OFFLINE_MINUTES),
+    min: z.int().check(z.minimum(1), z.maximum(MAX_OFFLINE_MINUTES)),
   }),
   z.object({
     ...common,

@@ -13,7 +13,7 @@
  *   push-release  forget the held push under `key` (or all of this camera's when absent)
  *   push-fired    relay -> camera, after it is back: these held pushes were sent while it was away
  */
-import { z } from 'zod';
+import { z } from 'zod/mini';
 
 /** What a push request may carry. The relay enforces these; the camera never builds more. */
 export const PUSH_LIMITS = {
@@ -36,30 +36,26 @@ export const PUSH_TOPIC_PATTERN = /^[A-Za-z0-9_-]{1,32}$/;
 /** A camera's name for one held push (one per subscription). */
 export const PUSH_KEY_PATTERN = /^[A-Za-z0-9_-]{8,64}$/;
 
-const b64u = z.string().regex(/^[A-Za-z0-9_-]*$/, 'not base64url');
-const body = b64u.min(1).max(PUSH_LIMITS.maxBodyChars, 'push body over 4096 bytes');
-const endpoint = z.string().min(8).max(PUSH_LIMITS.maxEndpointChars);
-const ttl = z.number().int().min(0).max(PUSH_LIMITS.maxTtlS);
+const b64u = z.string().check(z.regex(/^[A-Za-z0-9_-]*$/, 'not base64url'));
+const body = b64u.check(z.minLength(1), z.maxLength(PUSH_LIMITS.maxBodyChars, 'push body over 4096 bytes'));
+const endpoint = z.string().check(z.minLength(8), z.maxLength(PUSH_LIMITS.maxEndpointChars));
+const ttl = z.int().check(z.minimum(0), z.maximum(PUSH_LIMITS.maxTtlS));
 const urgency = z.enum(PUSH_URGENCIES);
-const topic = z.string().regex(PUSH_TOPIC_PATTERN, 'not a push topic');
-const key = z.string().regex(PUSH_KEY_PATTERN, 'not a push key');
-const ref = z
-  .number()
-  .int()
-  .nonnegative()
-  .max(2 ** 31);
+const topic = z.string().check(z.regex(PUSH_TOPIC_PATTERN, 'not a push topic'));
+const key = z.string().check(z.regex(PUSH_KEY_PATTERN, 'not a push key'));
+const ref = z.int().check(z.nonnegative(), z.maximum(2 ** 31));
 
 /** What the relay needs to deliver one push. */
-export const PushRequest = z.object({ endpoint, ttl, urgency, topic: topic.optional(), body });
+export const PushRequest = z.object({ endpoint, ttl, urgency, topic: z.optional(topic), body });
 export type PushRequest = z.infer<typeof PushRequest>;
 
-export const PushSendFrame = PushRequest.extend({ t: z.literal('push-send'), ref: ref.optional() });
-export const PushHoldFrame = PushRequest.extend({
+export const PushSendFrame = z.extend(PushRequest, { t: z.literal('push-send'), ref: z.optional(ref) });
+export const PushHoldFrame = z.extend(PushRequest, {
   t: z.literal('push-hold'),
   key,
-  afterMs: z.number().int().min(0).max(PUSH_LIMITS.maxOfflineAfterMs),
+  afterMs: z.int().check(z.minimum(0), z.maximum(PUSH_LIMITS.maxOfflineAfterMs)),
 });
-export const PushReleaseFrame = z.object({ t: z.literal('push-release'), key: key.optional() });
+export const PushReleaseFrame = z.object({ t: z.literal('push-release'), key: z.optional(key) });
 
 export const PushClientFrames = [PushSendFrame, PushHoldFrame, PushReleaseFrame] as const;
 
@@ -103,20 +99,20 @@ export type PushFailureReason = (typeof PUSH_FAILURE_REASONS)[number];
 
 export const PushResultFrame = z.object({
   t: z.literal('push-result'),
-  ref: z.number().int().optional(),
-  key: key.optional(),
+  ref: z.optional(z.int()),
+  key: z.optional(key),
   status: z.enum(PUSH_STATUSES),
-  reason: z.enum(PUSH_FAILURE_REASONS).optional(),
-  retryAfterMs: z.number().int().nonnegative().optional(),
+  reason: z.optional(z.enum(PUSH_FAILURE_REASONS)),
+  retryAfterMs: z.optional(z.int().check(z.nonnegative())),
 });
 export type PushResultFrame = z.infer<typeof PushResultFrame>;
 
 export const PushFiredFrame = z.object({
   t: z.literal('push-fired'),
   /** Held pushes that were delivered while the camera was away. */
-  keys: z.array(key).max(256),
+  keys: z.array(key).check(z.maxLength(256)),
   /** Held pushes whose subscription turned out to be gone (404/410): drop them. */
-  gone: z.array(key).max(256),
+  gone: z.array(key).check(z.maxLength(256)),
   /** Relay clock, ms since epoch, when they went out. */
   at: z.number(),
 });

@@ -4,7 +4,7 @@
  * pairing messages, which travel sealed under a key derived from the pairing
  * code. Parsed at the edge with `parseSessionMessage` / `parsePairMessage`.
  */
-import { z } from 'zod';
+import { z } from 'zod/mini';
 import { AlertMessages } from './alert-messages.ts';
 import { DoorbellMessages } from './doorbell-messages.ts';
 import { DoorLockMessages } from './door-lock-messages.ts';
@@ -12,27 +12,30 @@ import { HealthMessages } from './health-messages.ts';
 import { HistoryMessages } from './history-messages.ts';
 import { PushMessages } from './push-messages.ts';
 
-const sessionId = z.string().regex(/^[A-Za-z0-9_-]{8,32}$/, 'not a session ID');
-const b64u = z.string().regex(/^[A-Za-z0-9_-]*$/, 'not base64url');
+const sessionId = z.string().check(z.regex(/^[A-Za-z0-9_-]{8,32}$/, 'not a session ID'));
+const b64u = z.string().check(z.regex(/^[A-Za-z0-9_-]*$/, 'not base64url'));
 
 /** One signaling item of a peer link: an SDP, a trickled candidate, or a renegotiate/transceiver request (simple-peer's shapes, kept so the wire format did not change when the link moved to the browser's own RTCPeerConnection). */
 export const SignalData = z.union([
-  z.object({ type: z.enum(['offer', 'answer', 'pranswer', 'rollback']), sdp: z.string().max(12000) }),
+  z.object({
+    type: z.enum(['offer', 'answer', 'pranswer', 'rollback']),
+    sdp: z.string().check(z.maxLength(12000)),
+  }),
   z.object({
     type: z.literal('candidate'),
     candidate: z.object({
-      candidate: z.string().max(1000),
-      sdpMid: z.string().max(64).nullable().optional(),
-      sdpMLineIndex: z.number().int().nullable().optional(),
-      usernameFragment: z.string().max(256).nullable().optional(),
+      candidate: z.string().check(z.maxLength(1000)),
+      sdpMid: z.optional(z.nullable(z.string().check(z.maxLength(64)))),
+      sdpMLineIndex: z.optional(z.nullable(z.int())),
+      usernameFragment: z.optional(z.nullable(z.string().check(z.maxLength(256)))),
     }),
   }),
   z.object({ type: z.literal('renegotiate'), renegotiate: z.literal(true) }),
   z.object({
     type: z.literal('transceiverRequest'),
     transceiverRequest: z.object({
-      kind: z.string().max(16),
-      init: z.record(z.string(), z.unknown()).optional(),
+      kind: z.string().check(z.maxLength(16)),
+      init: z.optional(z.record(z.string(), z.unknown())),
     }),
   }),
 ]);
@@ -48,13 +51,15 @@ export const SESSION_END_REASONS = [
 ] as const;
 export type SessionEndReason = (typeof SESSION_END_REASONS)[number];
 
-const deviceId = z.string().regex(/^[a-z2-7]{26}$/, 'not a device ID');
-const CertFingerprint = z.string().regex(/^([0-9A-F]{2}:){31}[0-9A-F]{2}$/, 'not a sha-256 fingerprint');
+const deviceId = z.string().check(z.regex(/^[a-z2-7]{26}$/, 'not a device ID'));
+const CertFingerprint = z
+  .string()
+  .check(z.regex(/^([0-9A-F]{2}:){31}[0-9A-F]{2}$/, 'not a sha-256 fingerprint'));
 const Permissions = z.object({ watch: z.boolean(), talk: z.boolean(), manage: z.boolean() });
 
 export const SessionMessage = z.discriminatedUnion('k', [
   /** Viewer asks to watch; its first `signal` (the offer) follows in the same session. */
-  z.object({ k: z.literal('watch'), session: sessionId, name: z.string().max(64) }),
+  z.object({ k: z.literal('watch'), session: sessionId, name: z.string().check(z.maxLength(64)) }),
   z.object({ k: z.literal('signal'), session: sessionId, data: SignalData }),
   /** Either side ends a session. */
   z.object({ k: z.literal('end'), session: sessionId, reason: z.enum(SESSION_END_REASONS) }),
@@ -68,8 +73,15 @@ export const SessionMessage = z.discriminatedUnion('k', [
   z.object({
     k: z.literal('manage-state'),
     viewers: z
-      .array(z.object({ deviceId, name: z.string().max(64), permissions: Permissions, pairedAt: z.number() }))
-      .max(40), // keeps the sealed message within the relay's frame limit
+      .array(
+        z.object({
+          deviceId,
+          name: z.string().check(z.maxLength(64)),
+          permissions: Permissions,
+          pairedAt: z.number(),
+        }),
+      )
+      .check(z.maxLength(40)), // keeps the sealed message within the relay's frame limit
   }),
   z.object({ k: z.literal('manage-denied') }),
   /**
@@ -95,14 +107,14 @@ export type SessionMessage = z.infer<typeof SessionMessage>;
 
 /** Everything one device needs to know about another to talk to it. Exchanged at pairing. */
 export const PeerCard = z.object({
-  deviceId: z.string().regex(/^[a-z2-7]{26}$/),
-  name: z.string().min(1).max(64),
+  deviceId: z.string().check(z.regex(/^[a-z2-7]{26}$/)),
+  name: z.string().check(z.minLength(1), z.maxLength(64)),
   /** ECDSA P-256 SPKI, base64url */
-  signPublic: b64u.max(200),
+  signPublic: b64u.check(z.maxLength(200)),
   /** ECDH P-256 SPKI, base64url */
-  ecdhPublic: b64u.max(200),
+  ecdhPublic: b64u.check(z.maxLength(200)),
   /** sha-256 DTLS certificate fingerprint, "AB:CD:..." upper-case hex */
-  certFingerprint: z.string().regex(/^([0-9A-F]{2}:){31}[0-9A-F]{2}$/),
+  certFingerprint: z.string().check(z.regex(/^([0-9A-F]{2}:){31}[0-9A-F]{2}$/)),
 });
 export type PeerCard = z.infer<typeof PeerCard>;
 
@@ -124,15 +136,15 @@ export type PeerCard = z.infer<typeof PeerCard>;
  * the camera.
  */
 export const PairMessage = z.discriminatedUnion('k', [
-  z.object({ k: z.literal('pair-hello'), commit: b64u.length(43) }),
-  z.object({ k: z.literal('pair-accept'), card: PeerCard, nonce: b64u.length(22) }),
-  z.object({ k: z.literal('pair-reveal'), card: PeerCard, nonce: b64u.length(22) }),
+  z.object({ k: z.literal('pair-hello'), commit: b64u.check(z.length(43)) }),
+  z.object({ k: z.literal('pair-accept'), card: PeerCard, nonce: b64u.check(z.length(22)) }),
+  z.object({ k: z.literal('pair-reveal'), card: PeerCard, nonce: b64u.check(z.length(22)) }),
   z.object({ k: z.literal('pair-confirm') }),
   /**
    * `interrupted`: this side lost the relay half-way and ended its half; sent when it is back,
    * so the other side ends too instead of waiting for people who already saw an error.
    */
-  z.object({ k: z.literal('pair-reject'), reason: z.literal('interrupted').optional() }),
+  z.object({ k: z.literal('pair-reject'), reason: z.optional(z.literal('interrupted')) }),
   /**
    * Camera -> viewer: the pairing is stored here. The viewer completes only on this, so it
    * never uses a pairing the camera does not hold yet (a tap on the new tile refused as "not paired").
@@ -147,13 +159,13 @@ export type PairRefusalCode = (typeof PAIR_REFUSAL_CODES)[number];
 export const PairRefusal = z.object({
   k: z.literal('pair-refused'),
   code: z.enum(PAIR_REFUSAL_CODES),
-  attemptsLeft: z.number().int().nonnegative().optional(),
-  retryAfterMs: z.number().int().nonnegative().optional(),
+  attemptsLeft: z.optional(z.int().check(z.nonnegative())),
+  retryAfterMs: z.optional(z.int().check(z.nonnegative())),
 });
 export type PairRefusal = z.infer<typeof PairRefusal>;
 
 function parse<T>(
-  schema: z.ZodType<T>,
+  schema: z.ZodMiniType<T>,
   value: unknown,
 ): { ok: true; msg: T } | { ok: false; message: string } {
   const r = schema.safeParse(value);

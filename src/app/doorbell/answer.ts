@@ -2,7 +2,7 @@
  * Answering and declining a ring, from the in-app alert or the notification's buttons
  * (the service worker hands their clicks to the page: src/sw/click.ts).
  */
-import { z } from 'zod';
+import { z } from 'zod/mini';
 import type { Device } from '../device.ts';
 import { startLive } from '../viewer/live-start.ts';
 import type { Ring } from './ring-receiver.ts';
@@ -19,8 +19,8 @@ export function answerRing(device: Device, ring: Ring): void {
 const RingAction = z.object({
   doorpeer: z.literal('ring-action'),
   action: z.enum(['answer', 'decline', 'open']),
-  cameraId: z.string().regex(/^[a-z2-7]{26}$/),
-  ring: z.string().regex(/^[A-Za-z0-9_-]{8,32}$/),
+  cameraId: z.string().check(z.regex(/^[a-z2-7]{26}$/)),
+  ring: z.string().check(z.regex(/^[A-Za-z0-9_-]{8,32}$/)),
 });
 
 /** Carries out notification clicks the service worker hands to this page; returns the unsubscribe. */

@@ -13,7 +13,7 @@
  *   7+L    32    SHA-256 over (u32 first index, run bytes): `chunkHash` of the run
  *   39+L   ...   the run's bytes (ciphertext)
  */
-import { z } from 'zod';
+import { z } from 'zod/mini';
 import { CLIP_LIMITS } from '../../shared/history-messages.ts';
 
 export const FRAME_VERSION = 1;
@@ -124,8 +124,8 @@ export function splitRun(
 /** Viewer -> camera on the channel: send chunks of clip `id` from index `from`. */
 export const ChannelWant = z.object({
   k: z.literal('want'),
-  id: z.string().regex(CLIP_ID),
-  from: z.number().int().min(0).max(CLIP_LIMITS.maxChunks),
+  id: z.string().check(z.regex(CLIP_ID)),
+  from: z.int().check(z.minimum(0), z.maximum(CLIP_LIMITS.maxChunks)),
 });
 export type ChannelWant = z.infer<typeof ChannelWant>;
 

@@ -6,21 +6,21 @@
  * the live view opens with sound, whether or not this page heard the ring itself
  * (it may have been asleep); Decline: the door hears it; open: go to the route.
  */
-import { z } from 'zod';
+import { z } from 'zod/mini';
 import type { Device } from '../device.ts';
 import { answerRing } from '../doorbell/answer.ts';
 import { markAnswered, ringReceiver } from '../doorbell/service.ts';
 import { startLive } from '../viewer/live-start.ts';
 
-const deviceId = z.string().regex(/^[a-z2-7]{26}$/);
-const ringId = z.string().regex(/^[A-Za-z0-9_-]{8,32}$/);
+const deviceId = z.string().check(z.regex(/^[a-z2-7]{26}$/));
+const ringId = z.string().check(z.regex(/^[A-Za-z0-9_-]{8,32}$/));
 
 const PushAction = z.object({
   doorpeer: z.literal('push-action'),
   action: z.enum(['answer', 'decline', 'open']),
   cameraId: deviceId,
-  ring: ringId.optional(),
-  route: z.string().regex(/^\/#\/viewer(\/live\/[a-z2-7]{26})?$/),
+  ring: z.optional(ringId),
+  route: z.string().check(z.regex(/^\/#\/viewer(\/live\/[a-z2-7]{26})?$/)),
 });
 type PushAction = z.infer<typeof PushAction>;
 

@@ -10,7 +10,7 @@
  * fresh record obeys, so that a record an earlier release wrote is not called damaged. Extra
  * fields are allowed. Pure: no DOM, no IndexedDB; unit-tested in Node.
  */
-import { z } from 'zod';
+import { z } from 'zod/mini';
 import { LANGUAGES } from '../../i18n/languages.ts';
 
 /** A `Blob` read back from IndexedDB (a `File` is a `Blob` too). */
@@ -33,7 +33,7 @@ const certificate = z.custom<RTCCertificate>(
   'not an RTCCertificate',
 );
 const keyPair = z.looseObject({ privateKey: cryptoKey, publicKey: cryptoKey });
-const finite = z.number().refine(Number.isFinite, 'not a finite number');
+const finite = z.number().check(z.refine(Number.isFinite, 'not a finite number'));
 const text = z.string();
 const strings = z.array(z.string());
 const record = z.record(z.string(), z.unknown());
@@ -59,19 +59,19 @@ const peer = z.looseObject({
   role: z.enum(['camera', 'viewer']),
   pairedAt: finite,
   permissions: z.looseObject({ watch: z.boolean(), talk: z.boolean(), manage: z.boolean() }),
-  unpairing: z.boolean().optional(),
+  unpairing: z.optional(z.boolean()),
 });
 
 const counters = z.looseObject({ send: finite, recv: finite });
 
 const logEntry = z.looseObject({
-  id: finite.optional(),
+  id: z.optional(finite),
   ts: finite,
   event: text,
   deviceId: text,
-  name: text.optional(),
-  reason: text.optional(),
-  durationMs: finite.optional(),
+  name: z.optional(text),
+  reason: z.optional(text),
+  durationMs: z.optional(finite),
 });
 
 const box = z.looseObject({ x: finite, y: finite, w: finite, h: finite, label: text, score: finite });
@@ -83,9 +83,9 @@ const event = z.looseObject({
   at: finite,
   receivedAt: finite,
   boxes: z.array(box),
-  snapshot: blob.optional(),
-  health: z.looseObject({ kind: text, state: z.enum(['warning', 'normal']) }).optional(),
-  snapshotProblem: text.optional(),
+  snapshot: z.optional(blob),
+  health: z.optional(z.looseObject({ kind: text, state: z.enum(['warning', 'normal']) })),
+  snapshotProblem: z.optional(text),
 });
 
 const sealedClip = z.looseObject({
@@ -113,7 +113,7 @@ const clip = z.looseObject({
   receivedAt: finite,
   bytes: finite,
   clip: blob,
-  snapshot: blob.optional(),
+  snapshot: z.optional(blob),
 });
 
 const outboxMessage = z.looseObject({
@@ -139,7 +139,7 @@ export const RECORD_CHECKS = {
   sealedClips: sealedClip,
   clips: clip,
   visitorOutbox: outboxMessage,
-} as const satisfies Record<string, z.ZodType>;
+} as const satisfies Record<string, z.ZodMiniType>;
 
 export type CheckedStore = keyof typeof RECORD_CHECKS;
 
@@ -147,7 +147,7 @@ export type CheckedStore = keyof typeof RECORD_CHECKS;
  * The `settings` store holds one value per key, each of its own shape. Keys not listed here
  * are only required to be present (they are read through `getSetting` like the rest).
  */
-const SETTING_CHECKS: Record<string, z.ZodType> = {
+const SETTING_CHECKS: Record<string, z.ZodMiniType> = {
   role: z.enum(['camera', 'viewer']),
   deviceName: text,
   cameraDeviceId: text,
@@ -164,7 +164,7 @@ const SETTING_CHECKS: Record<string, z.ZodType> = {
   pushSubscriptions: record,
   pairingGuard: record,
   detection: record,
-  doorLock: z.looseObject({ on: z.boolean(), answerName: text.optional() }),
+  doorLock: z.looseObject({ on: z.boolean(), answerName: z.optional(text) }),
   clipSettings: record,
   retention: record,
   push: z.looseObject({ enabled: z.boolean() }),
@@ -172,7 +172,7 @@ const SETTING_CHECKS: Record<string, z.ZodType> = {
   visitorMessages: z.array(
     z.looseObject({ key: text, cameraId: text, at: finite, durationMs: finite, clip: blob }),
   ),
-  missedRings: z.array(z.looseObject({ key: text, cameraId: text, at: finite, snapshot: blob.optional() })),
+  missedRings: z.array(z.looseObject({ key: text, cameraId: text, at: finite, snapshot: z.optional(blob) })),
   voiceReplies: z.array(z.looseObject({ id: text, label: text, durationMs: finite, clip: blob })),
   visitorOutbox: z.array(z.looseObject({ id: text, at: finite, clip: blob, pending: strings })),
 };

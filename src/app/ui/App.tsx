@@ -1,8 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
-import { CameraPage } from './CameraPage.tsx';
 import { FirstRun } from './FirstRun.tsx';
 import { LiveView } from './LiveView.tsx';
-import { PairRoute } from './PairRoute.tsx';
+import { LazyCameraPage, LazyPairRoute } from './screens.ts';
 import { ViewerPage } from './ViewerPage.tsx';
 import { DeviceContext, navigate, useHashRoute, useSubscribed } from './hooks.ts';
 import type { Device } from '../device.ts';
@@ -66,12 +65,12 @@ function Router({ device, doorMode }: { device: Device; doorMode: boolean }) {
 
   // A door station is a camera whatever the address says: no route leads past its lock
   // (issue 12). The same element as `#/camera`'s, so turning door mode on keeps the camera running.
-  if (doorMode) return <CameraPage />;
+  if (doorMode) return <LazyCameraPage.Component />;
   const live = /^\/viewer\/live\/([a-z2-7]{26})$/.exec(route);
   if (live?.[1]) return <LiveView cameraId={live[1]} />;
   const pair = /^\/pair\/(.+)$/.exec(route);
-  if (pair?.[1]) return <PairRoute code={pair[1]} />;
-  if (route === '/camera') return <CameraPage />;
+  if (pair?.[1]) return <LazyPairRoute.Component code={pair[1]} />;
+  if (route === '/camera') return <LazyCameraPage.Component />;
   if (route === '/viewer') return <ViewerPage />;
   return checked ? <FirstRun /> : null;
 }

@@ -5,9 +5,7 @@ import { ConnectionPath } from './ConnectionPath.tsx';
 import { ErrorBox } from './ErrorBox.tsx';
 import { RelayBadge } from './RelayBadge.tsx';
 import { UnpairButton } from './UnpairButton.tsx';
-import { RemoteManage } from './RemoteManage.tsx';
-import { DetectionEditor } from './DetectionEditor.tsx';
-import { ClipSettingsEditor } from './ClipSettingsEditor.tsx';
+import { LazyClipSettingsEditor, LazyDetectionEditor, LazyRemoteManage } from './screens.ts';
 import { AlertSettings } from './AlertSettings.tsx';
 import { EventList } from './EventList.tsx';
 import { navigate, useDevice, useSubscribed } from './hooks.ts';
@@ -160,9 +158,9 @@ function Live({ cameraId, name }: { cameraId: string; name: string }) {
         />
       </div>
       <DoorControls cameraId={cameraId} session={session} live={state} />
-      {managing ? <RemoteManage cameraId={cameraId} /> : null}
-      {editingDetection ? <DetectionEditor cameraId={cameraId} video={video.current} /> : null}
-      {editingClips ? <ClipSettingsEditor cameraId={cameraId} /> : null}
+      {managing ? <LazyRemoteManage.Component cameraId={cameraId} /> : null}
+      {editingDetection ? <LazyDetectionEditor.Component cameraId={cameraId} video={video.current} /> : null}
+      {editingClips ? <LazyClipSettingsEditor.Component cameraId={cameraId} /> : null}
       {problem && state !== 'live' && problem !== 'relay-unreachable' ? (
         <ErrorBox code={problem} onRetry={state === 'failed' ? undefined : () => session?.retryNow()} />
       ) : null}

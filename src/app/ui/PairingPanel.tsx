@@ -75,6 +75,9 @@ export function PairingPanel({ pairing, onCancel }: { pairing: CameraPairing; on
     );
     const c = pairing.on('pending', setPending);
     const d = pairing.on('cancelled', (_from, reason) => setNote({ kind: 'cancelled', reason }));
+    // Effects run after paint: an offer that came between the render and these subscriptions
+    // (the relay answers in milliseconds once the camera screen's chunk has loaded) is read here.
+    setOffer(pairing.offer);
     return () => {
       a();
       b();

@@ -1,5 +1,4 @@
 import { useEffect, useRef } from 'preact/hooks';
-import jsQR from 'jsqr';
 import { i18n } from '../../i18n/i18n.ts';
 import { AppError } from '../errors.ts';
 import { mapMediaError } from '../camera/capture.ts';
@@ -42,6 +41,9 @@ export function QrScanner({
       v.srcObject = stream;
       await v.play().catch(() => undefined);
       const detector = window.BarcodeDetector ? new window.BarcodeDetector({ formats: ['qr_code'] }) : null;
+      // jsQR (about 40 KB gzip) only where the browser cannot read QR codes itself, and only
+      // once a scan starts (issue 16).
+      const jsQR = detector ? null : (await import('jsqr')).default;
       const canvas = document.createElement('canvas');
       const ctx = canvas.getContext('2d', { willReadFrequently: true });
       const tick = async () => {
@@ -49,7 +51,7 @@ export function QrScanner({
         let text: string | null = null;
         if (detector) {
           text = (await detector.detect(v).catch(() => []))[0]?.rawValue ?? null;
-        } else if (v.videoWidth) {
+        } else if (jsQR && v.videoWidth) {
           canvas.width = v.videoWidth;
           canvas.height = v.videoHeight;
           ctx.drawImage(v, 0, 0);

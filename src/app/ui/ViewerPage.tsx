@@ -1,13 +1,13 @@
-import { useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { LanguageSelect } from './LanguageSelect.tsx';
-import { PairForm } from './PairForm.tsx';
 import { startLive } from '../viewer/live-start.ts';
 import { RelayBadge } from './RelayBadge.tsx';
 import { AccessLogView } from './AccessLogView.tsx';
 import { EventList } from './EventList.tsx';
 import { VisitorMessages } from './VisitorMessages.tsx';
 import { MissedRings } from './MissedRings.tsx';
-import { HistoryView } from './HistoryView.tsx';
+import { LazyHistoryView, LazyPairForm, prefetchViewerParts } from './screens.ts';
+import { whenIdle } from './lazy.tsx';
 import { PushOffer, PushSettings } from './PushSettings.tsx';
 import { navigate, useDevice, useSubscribed } from './hooks.ts';
 import { CameraHealthBadge, CameraHealthDetails } from './CameraHealthBadge.tsx';
@@ -25,6 +25,9 @@ export function ViewerPage() {
   const [adding, setAdding] = useState(false);
   // Right after a pairing, offer push once (issue 13).
   const [justPaired, setJustPaired] = useState(false);
+  // What a tap here may open next (pairing, history, settings panels) is fetched once the
+  // list shows and the browser is idle; camera mode is not (issue 16).
+  useEffect(() => whenIdle(prefetchViewerParts), []);
   return (
     <main class="viewer-page">
       <header>
@@ -58,7 +61,7 @@ export function ViewerPage() {
         ))}
       </ul>
       {adding ? (
-        <PairForm
+        <LazyPairForm.Component
           onPaired={() => {
             setAdding(false);
             setJustPaired(true);
@@ -72,7 +75,7 @@ export function ViewerPage() {
       {justPaired ? <PushOffer onDone={() => setJustPaired(false)} /> : null}
       {cameras.length > 0 ? <PushSettings /> : null}
       {cameras.length > 0 ? <EventList /> : null}
-      {cameras.length > 0 ? <HistoryView /> : null}
+      {cameras.length > 0 ? <LazyHistoryView.Component /> : null}
       <MissedRings />
       <VisitorMessages />
       <AccessLogView title={i18n._('Activity')} />

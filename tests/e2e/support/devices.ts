@@ -29,6 +29,8 @@ export interface LaunchOptions extends MediaFlagOptions {
   extraArgs?: string[];
   /** The browser's language (`navigator.languages`, Accept-Language), e.g. `de-DE`; default en-US. */
   locale?: string;
+  /** `block`: no service worker, so every request of the page goes to the network (and to `page.route`). */
+  serviceWorkers?: 'allow' | 'block';
 }
 
 /** What a test may set on `openCamera`/`openViewer` beyond the defaults. */
@@ -105,6 +107,7 @@ export class Devices {
     const context = await browser.newContext({
       viewport: { width: 1000, height: 800 },
       ...(options.locale ? { locale: options.locale } : {}),
+      ...(options.serviceWorkers ? { serviceWorkers: options.serviceWorkers } : {}),
     });
     const page = await context.newPage();
     const device = new Device(options.name, browser, context, page);
