@@ -16,15 +16,23 @@ const READY_LINE = /Doorpeer listening on (http:\/\/\S+)/;
 const START_TIMEOUT_MS = 20_000;
 const STOP_GRACE_MS = 3_000;
 
+/** The build benchmarks serve: BENCH_DIST, else `dist/`. */
+export function appDist(): string {
+  return path.resolve(REPO_ROOT, process.env['BENCH_DIST'] ?? 'dist');
+}
+
 export async function startRelay(
   cleanup: Cleanup,
   signal: AbortSignal,
   /** More flags for this relay (the push benchmark adds its mock push service to the allowlist). */
   extraArgs: readonly string[] = [],
+  /**
+   * The build to serve. Default: BENCH_DIST, which benchmarks another build of the app (say,
+   * one made from another branch) against the same baselines, else `dist/`.
+   */
+  dist = appDist(),
 ): Promise<{ url: string; stateDir: string }> {
   const cli = path.join(REPO_ROOT, 'signaling', 'cli.ts');
-  // BENCH_DIST benchmarks another build of the app (say, one made from another branch) against the same baselines.
-  const dist = path.resolve(REPO_ROOT, process.env['BENCH_DIST'] ?? 'dist');
   try {
     await access(cli);
     await access(path.join(dist, 'index.html'));

@@ -14,6 +14,7 @@ import { createInterface } from 'node:readline';
 import type { Cleanup } from '../lib/cleanup.ts';
 import { BenchError } from '../lib/errors.ts';
 import { REPO_ROOT } from '../lib/paths.ts';
+import { appDist } from '../lib/relay-process.ts';
 
 const START_TIMEOUT_MS = 20_000;
 
@@ -141,7 +142,7 @@ export async function startDoorpeer(
   cleanup: Cleanup,
   opts: { redisUrl?: string; relayId?: string } = {},
 ): Promise<ServerProcess> {
-  const dist = path.resolve(REPO_ROOT, process.env['BENCH_DIST'] ?? 'dist');
+  const dist = appDist();
   const args = [path.join(REPO_ROOT, 'signaling', 'cli.ts')];
   args.push('--port', '0', '--host', '127.0.0.1', '--dist', dist);
   // All load comes from one loopback address, and one pair sends far more than a real device would.

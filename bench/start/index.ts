@@ -17,8 +17,8 @@ import type { Benchmark, BenchContext } from '../lib/benchmark.ts';
 import { checkBrowserPrerequisites, launchChromium } from '../lib/chromium.ts';
 import { replaceSection } from '../lib/markdown-section.ts';
 import { pair } from '../lib/pair-devices.ts';
-import { BENCHMARKS_MD, REPO_ROOT, RESULTS_DIR } from '../lib/paths.ts';
-import { startRelay } from '../lib/relay-process.ts';
+import { BENCHMARKS_MD, RESULTS_DIR } from '../lib/paths.ts';
+import { appDist, startRelay } from '../lib/relay-process.ts';
 import { median, p90, ratio, round } from '../lib/stats.ts';
 import { initialBundle } from '../i18n/bundle.ts';
 import { BLANK_PAGE, MINIMAL_PAGE, MINIMAL_SCRIPT, probeScript } from './pages.ts';
@@ -99,7 +99,7 @@ export const start: Benchmark = {
   async run(ctx: BenchContext): Promise<void> {
     const { cleanup, log, runs, signal } = ctx;
     await checkBrowserPrerequisites();
-    const dist = path.resolve(REPO_ROOT, process.env['BENCH_DIST'] ?? 'dist');
+    const dist = appDist();
     const js = await initialBundle(dist);
     // A copy of the build with the baseline page beside the app, served by the same relay.
     const served = await mkdtemp(path.join(tmpdir(), 'doorpeer-bench-start-'));
@@ -108,11 +108,7 @@ export const start: Benchmark = {
     await writeFile(path.join(served, 'bench-minimal.html'), MINIMAL_PAGE);
     await writeFile(path.join(served, 'bench-minimal.js'), MINIMAL_SCRIPT);
     await writeFile(path.join(served, 'bench-blank.html'), BLANK_PAGE);
-    process.env['BENCH_DIST'] = served;
-    const relay = await startRelay(cleanup, signal).finally(() => {
-      if (dist === path.resolve(REPO_ROOT, 'dist')) delete process.env['BENCH_DIST'];
-      else process.env['BENCH_DIST'] = dist;
-    });
+    const relay = await startRelay(cleanup, signal, [], served);
     const origin = relay.url;
     const viewerBrowser = await launchChromium(cleanup, 'viewer');
 

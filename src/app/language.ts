@@ -24,7 +24,7 @@ export async function startLanguage(db: Db | undefined): Promise<Language> {
   return lang;
 }
 
-/** Switches language at run time: keeps the choice, loads its catalog, re-renders (see `useLanguage`). */
+/** Switches language at run time: loads its catalog, shows it (the App re-renders on `onLanguageChange`), keeps the choice. */
 export async function chooseLanguage(db: Db, lang: Language): Promise<void> {
   await activateLanguage(lang);
   showLanguage(lang);

@@ -6,7 +6,7 @@ import { AppError } from './errors.ts';
 import { registerServiceWorker } from './sw-register.ts';
 import { storageHealth } from './storage/storage-health.ts';
 import { startLanguage } from './language.ts';
-import { startLive } from './viewer/live-start.ts';
+import { liveRouteCamera, startLive } from './viewer/live-start.ts';
 import './styles.css';
 
 const root = document.getElementById('app');
@@ -48,7 +48,7 @@ Device.start().then(
     device = started;
     // Opened on a live view (a ring or alert notification's click, a bookmark): the session
     // starts now, before the language, the screen and its reads; the live view adopts it (issue 16).
-    const live = /^#\/viewer\/live\/([a-z2-7]{26})$/.exec(location.hash)?.[1];
+    const live = liveRouteCamera(location.hash.replace(/^#/, ''));
     if (live) startLive(started, live);
     await browserLanguage;
     await startLanguage(started.db);

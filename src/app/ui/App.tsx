@@ -15,6 +15,7 @@ import { healthMonitor } from '../health/viewer-health.ts';
 import { viewerPush } from '../push/viewer-push.ts';
 import { handlePushActions } from '../push/notification-actions.ts';
 import { onLanguageChange } from '../language.ts';
+import { liveRouteCamera } from '../viewer/live-start.ts';
 import { i18n } from '../../i18n/i18n.ts';
 
 export function App({ device }: { device: Device }) {
@@ -66,8 +67,8 @@ function Router({ device, doorMode }: { device: Device; doorMode: boolean }) {
   // A door station is a camera whatever the address says: no route leads past its lock
   // (issue 12). The same element as `#/camera`'s, so turning door mode on keeps the camera running.
   if (doorMode) return <LazyCameraPage.Component />;
-  const live = /^\/viewer\/live\/([a-z2-7]{26})$/.exec(route);
-  if (live?.[1]) return <LiveView cameraId={live[1]} />;
+  const live = liveRouteCamera(route);
+  if (live) return <LiveView cameraId={live} />;
   const pair = /^\/pair\/(.+)$/.exec(route);
   if (pair?.[1]) return <LazyPairRoute.Component code={pair[1]} />;
   if (route === '/camera') return <LazyCameraPage.Component />;

@@ -7,6 +7,11 @@
 import type { Device } from '../device.ts';
 import { LiveSession } from './live-session.ts';
 
+/** The camera a route opens live (`/viewer/live/<camera ID>`), if it is that route. */
+export function liveRouteCamera(route: string): string | undefined {
+  return /^\/viewer\/live\/([a-z2-7]{26})$/.exec(route)?.[1];
+}
+
 let started: { cameraId: string; session: LiveSession; timer: ReturnType<typeof setTimeout> } | null = null;
 
 export function startLive(device: Device, cameraId: string): void {
