@@ -19,6 +19,7 @@ import { push } from './push/index.ts';
 import { idleCamera } from './idle-camera/index.ts';
 import { i18nBench } from './i18n/index.ts';
 import { start } from './start/index.ts';
+import { glass } from './glass/index.ts';
 
 const BENCHMARKS: readonly Benchmark[] = [
   ttff,
@@ -32,6 +33,7 @@ const BENCHMARKS: readonly Benchmark[] = [
   idleCamera,
   i18nBench,
   start,
+  glass,
 ];
 
 function log(message: string): void {
@@ -69,7 +71,7 @@ async function main(): Promise<number> {
     const started = performance.now();
     log(`bench: ${bench.name} (${args.runs} runs per contender)`);
     try {
-      await bench.run({ runs: args.runs, cleanup, signal: abort.signal, log });
+      await bench.run({ runs: args.runs, cameraCpu: args.cameraCpu, cleanup, signal: abort.signal, log });
     } catch (err) {
       failed = true;
       const { code, message } = describeError(err);

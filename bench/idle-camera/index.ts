@@ -8,6 +8,11 @@
  *     fake camera and microphone stream in a playing, muted <video>.
  * All three browsers run at once, so the machine's load falls on each alike; each window is
  * 60 s after a warm-up. Target: the camera at most 2x the bare page.
+ *
+ * First, while the paired viewer still shows its camera list, the camera holds that viewer's
+ * warm link (issue 16: connected, sending nothing): the same windows then give what an idle
+ * warm link costs the camera (target: nothing measurable, so about 1x the idle camera) and
+ * how many frames it encoded (target 0).
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -145,14 +150,41 @@ export const idleCamera: Benchmark = {
     await bare.goto(`${relay.url}/__bare-camera`);
     await bare.waitForFunction(() => document.title.endsWith('streaming'), null, { timeout: TIMEOUT_MS });
 
-    // Paired with a viewer that then goes away: a camera as it stands at a door all day.
-    const viewerBrowser = await launchChromium(cleanup, 'viewer (pairs, then closes)');
+    // Paired with a viewer that keeps its list open (a warm link), then goes away: a camera
+    // as it stands at a door all day.
+    const viewerBrowser = await launchChromium(cleanup, 'viewer (pairs, holds a warm link, then closes)');
     const viewer = await viewerBrowser.newPage();
     await camera.goto(`${relay.url}/#/camera`);
     await viewer.goto(`${relay.url}/#/viewer`);
     await pair(camera, viewer, TIMEOUT_MS);
-    await viewerBrowser.close();
     await detectionRunning(camera);
+    const warmCount = camera.locator('[data-testid="watcher-count"]');
+    await camera
+      .locator('[data-testid="watcher-count"][data-warm="1"]')
+      .waitFor({ timeout: TIMEOUT_MS })
+      .catch(() => {
+        throw new BenchError('PAGE_FAILED', 'the viewer made no warm link to the camera');
+      });
+    await settle(WARMUP_MS, signal);
+    const warm: number[] = [];
+    const bareWarm: number[] = [];
+    const warmBefore = await encoding(camera);
+    for (let i = 0; i < windows; i++) {
+      const [c, b] = await measureWindow([cameraBrowser, bareBrowser], signal);
+      warm.push(c ?? 0);
+      bareWarm.push(b ?? 0);
+      log(`idle-camera: with a warm link ${round(c ?? 0, 2)} CPU s/min, bare ${round(b ?? 0, 2)} CPU s/min`);
+    }
+    const warmAfter = await encoding(camera);
+    if ((await warmCount.getAttribute('data-warm')) !== '1')
+      throw new BenchError('PAGE_FAILED', 'the warm link dropped during its windows');
+    const warmEncoding = {
+      framesEncodedForPeers: warmAfter.framesEncoded - warmBefore.framesEncoded,
+      openConnections: warmAfter.openConnections,
+    };
+    log(`idle-camera: encoding with a warm link ${JSON.stringify(warmEncoding)}`);
+    await viewerBrowser.close();
+    await camera.locator('[data-testid="watcher-count"][data-warm="0"]').waitFor({ timeout: TIMEOUT_MS });
     await settle(WARMUP_MS, signal);
 
     const idle: number[] = [];
@@ -194,16 +226,25 @@ export const idleCamera: Benchmark = {
       cpuSecondsPerMinute: {
         camera: med(idle),
         bareForCamera: med(bareIdle),
+        cameraWithWarmLink: med(warm),
+        bareForWarmLink: med(bareWarm),
         dimmedDoor: med(dimmed),
         bareForDimmedDoor: med(bareDimmed),
       },
       ratios: {
         cameraVsBare: round(ratio(median(idle), median(bareIdle)) ?? 0, 2),
+        warmLinkVsBare: round(ratio(median(warm), median(bareWarm)) ?? 0, 2),
+        // Each against its own bare page, so that a busier machine in one phase does not count.
+        warmLinkVsIdle: round(
+          ratio(ratio(median(warm), median(bareWarm)) ?? 0, ratio(median(idle), median(bareIdle)) ?? 1) ?? 0,
+          2,
+        ),
         dimmedDoorVsBare: round(ratio(median(dimmed), median(bareDimmed)) ?? 0, 2),
       },
       target: TARGET_RATIO,
       idleEncoding,
-      raw: { idle, bareIdle, dimmed, bareDimmed },
+      warmEncoding,
+      raw: { idle, bareIdle, warm, bareWarm, dimmed, bareDimmed },
     };
     log(`idle-camera: ${JSON.stringify({ ...result, raw: undefined })}`);
     await writeFile(path.join(RESULTS_DIR, 'idle-camera.json'), JSON.stringify(result, null, 2) + '\n');
@@ -219,6 +260,7 @@ in a playing video, measured in the same windows. Target: at most ${TARGET_RATIO
 | what | CPU s per minute | bare page, same windows | ratio |
 | --- | --- | --- | --- |
 | camera page, idle | ${c.camera} | ${c.bareForCamera} | ${result.ratios.cameraVsBare}x |
+| camera page, idle, holding a viewer's warm link | ${c.cameraWithWarmLink} | ${c.bareForWarmLink} | ${result.ratios.warmLinkVsBare}x |
 | door station, dimmed | ${c.dimmedDoor} | ${c.bareForDimmedDoor} | ${result.ratios.dimmedDoorVsBare}x |
 
 What the idle camera encoded over the ${windows} idle windows (the page's \`RTCPeerConnection\`s and
@@ -226,7 +268,12 @@ What the idle camera encoded over the ${windows} idle windows (the page's \`RTCP
 encoded for peers, ${idleEncoding.openConnections} peer connection(s) open (standby links made ahead for
 a viewer's next watch encode nothing until it connects), and ${idleEncoding.recorders.length} recorder(s)
 running (${idleEncoding.recorders.join(', ') || 'none'}): the pre-roll, which an event clip needs from the
-seconds before the event.`;
+seconds before the event.
+
+An idle warm link (issue 16) costs the camera ${result.ratios.warmLinkVsIdle}x the idle camera's CPU (each
+against the bare page of its own windows); over its windows the camera encoded
+${warmEncoding.framesEncodedForPeers} video frames for peers, with ${warmEncoding.openConnections} peer
+connection(s) open (the warm link and a standby).`;
     const doc = await readFile(BENCHMARKS_MD, 'utf8');
     await writeFile(BENCHMARKS_MD, replaceSection(doc, 'idle-camera', body));
   },

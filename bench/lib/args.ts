@@ -6,19 +6,29 @@ export interface BenchArgs {
   runs: number;
   /** Benchmarks to run by name; empty means all. */
   only: string[];
+  /**
+   * CPU slowdown applied through CDP to the sending (camera) side of every contender,
+   * for benchmarks that take it (ttff): 1 is none, 4 is an old phone.
+   */
+  cameraCpu: number;
   help: boolean;
 }
 
 export const DEFAULT_RUNS = 10;
 
-export const USAGE = `Usage: npm run bench -- [--runs N] [--only NAME[,NAME...]]
+/** Slowest camera `--camera-cpu` accepts; CDP takes any rate, but beyond this a run is about the timeouts. */
+export const MAX_CAMERA_CPU = 20;
 
-  --runs N     timed runs per contender, after one warm-up (default ${DEFAULT_RUNS})
-  --only NAME  run only these benchmarks (see the list below)
-  --help       show this text`;
+export const USAGE = `Usage: npm run bench -- [--runs N] [--only NAME[,NAME...]] [--camera-cpu N]
+
+  --runs N        timed runs per contender, after one warm-up (default ${DEFAULT_RUNS})
+  --only NAME     run only these benchmarks (see the list below)
+  --camera-cpu N  slow the sending side's CPU N times through CDP, an old phone at 4 (ttff only;
+                  default 1, no slowdown)
+  --help          show this text`;
 
 export function parseArgs(argv: readonly string[], known: readonly string[]): BenchArgs {
-  const args: BenchArgs = { runs: DEFAULT_RUNS, only: [], help: false };
+  const args: BenchArgs = { runs: DEFAULT_RUNS, only: [], cameraCpu: 1, help: false };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] as string;
     // Accept both `--runs 5` and `--runs=5`.
@@ -51,6 +61,18 @@ export function parseArgs(argv: readonly string[], known: readonly string[]): Be
           );
         }
         args.only.push(...names);
+        break;
+      }
+      case '--camera-cpu': {
+        const raw = value();
+        const n = Number(raw);
+        if (!Number.isFinite(n) || n < 1 || n > MAX_CAMERA_CPU) {
+          throw new BenchError(
+            'BAD_ARGS',
+            `--camera-cpu must be a number from 1 to ${MAX_CAMERA_CPU}, got "${raw}"`,
+          );
+        }
+        args.cameraCpu = n;
         break;
       }
       case '--help':

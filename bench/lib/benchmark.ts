@@ -8,6 +8,8 @@ import type { Cleanup } from './cleanup.ts';
 export interface BenchContext {
   /** Timed runs per contender, from `--runs`. */
   runs: number;
+  /** CPU slowdown for the sending side, from `--camera-cpu` (1: none); benchmarks that do not take it ignore it. */
+  cameraCpu: number;
   /** Teardown for everything this benchmark starts; run by `run.ts` when the benchmark ends. */
   cleanup: Cleanup;
   /** Aborted on Ctrl-C / SIGTERM. */

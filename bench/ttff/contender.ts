@@ -4,7 +4,7 @@ import type { Cleanup } from '../lib/cleanup.ts';
 import type { StaticServer } from '../lib/static-server.ts';
 import type { PhaseSample } from './phases.ts';
 
-export const CONTENDERS = ['floor', 'floor+security', 'peerjs', 'doorpeer'] as const;
+export const CONTENDERS = ['floor', 'floor+security', 'peerjs', 'doorpeer', 'doorpeer-warm'] as const;
 export type ContenderName = (typeof CONTENDERS)[number];
 
 export interface Contender {
@@ -24,6 +24,8 @@ export interface ContenderEnv {
   launch(label: string): Promise<Browser>;
   /** Longest a single connection may take before it counts as failed. */
   timeoutMs: number;
+  /** CPU slowdown of the sending side (`--camera-cpu`; 1: none): see `cpu-throttle.ts`. */
+  cameraCpu: number;
 }
 
 export type SetupContender = (env: ContenderEnv) => Promise<Contender>;

@@ -19,11 +19,11 @@ import {
   type ContenderName,
   type SetupContender,
 } from './contender.ts';
-import { setupDoorpeer } from './doorpeer.ts';
+import { setupDoorpeer, setupDoorpeerWarm } from './doorpeer.ts';
 import { setupFloor } from './floor.ts';
 import { setupFloorSecurity } from './floor-security.ts';
 import { setupPeerjs } from './peerjs.ts';
-import { buildResults, renderMarkdown, type RawOutcome } from './report.ts';
+import { buildResults, renderMarkdown, resultsFile, sectionName, type RawOutcome } from './report.ts';
 
 /** One connection on loopback takes well under a second; 20 s means it is not coming. */
 const CONNECTION_TIMEOUT_MS = 20_000;
@@ -33,6 +33,7 @@ const SETUP: Record<ContenderName, SetupContender> = {
   'floor+security': setupFloorSecurity,
   peerjs: setupPeerjs,
   doorpeer: setupDoorpeer,
+  'doorpeer-warm': setupDoorpeerWarm,
 };
 
 const PAGES_DIR = path.join(REPO_ROOT, 'bench', 'ttff', 'pages');
@@ -68,6 +69,7 @@ async function runTtff(ctx: BenchContext): Promise<void> {
     signal: ctx.signal,
     pages,
     timeoutMs: CONNECTION_TIMEOUT_MS,
+    cameraCpu: ctx.cameraCpu,
     async launch(label) {
       const browser = await launchChromium(ctx.cleanup, label);
       chromiumVersion = browser.version();
@@ -124,10 +126,14 @@ async function runTtff(ctx: BenchContext): Promise<void> {
   }
 
   const cpus = os.cpus();
+  const file = resultsFile(ctx.cameraCpu);
   const results = buildResults({
     date: new Date(),
-    command:
-      ctx.runs === 10 ? 'npm run bench -- --only ttff' : `npm run bench -- --only ttff --runs ${ctx.runs}`,
+    command: [
+      'npm run bench -- --only ttff',
+      ctx.runs === 10 ? '' : ` --runs ${ctx.runs}`,
+      ctx.cameraCpu === 1 ? '' : ` --camera-cpu ${ctx.cameraCpu}`,
+    ].join(''),
     machine: {
       cpus: cpus.length,
       cpuModel: cpus[0]?.model.trim() ?? 'unknown',
@@ -136,17 +142,20 @@ async function runTtff(ctx: BenchContext): Promise<void> {
       loadAverage: Math.round(loadAverage * 100) / 100,
     },
     runs: ctx.runs,
+    cameraCpu: ctx.cameraCpu,
     raw: {
       floor: slotOutcome(slots, 'floor'),
       'floor+security': slotOutcome(slots, 'floor+security'),
       peerjs: slotOutcome(slots, 'peerjs'),
       doorpeer: slotOutcome(slots, 'doorpeer'),
+      'doorpeer-warm': slotOutcome(slots, 'doorpeer-warm'),
     },
     doorpeerPhases: slots.find((s) => s.name === 'doorpeer')?.contender?.phases ?? [],
   });
-  await writeAtomically(path.join(RESULTS_DIR, 'ttff.json'), `${JSON.stringify(results, null, 2)}\n`);
-  await updateBenchmarksMd(renderMarkdown(results));
-  ctx.log(`ttff: wrote bench/results/ttff.json and the TTFF section of BENCHMARKS.md`);
+  const section = sectionName(ctx.cameraCpu);
+  await writeAtomically(path.join(RESULTS_DIR, file), `${JSON.stringify(results, null, 2)}\n`);
+  await updateBenchmarksMd(section, renderMarkdown(results));
+  ctx.log(`ttff: wrote bench/results/${file} and the ${section} section of BENCHMARKS.md`);
   for (const name of CONTENDERS) {
     const c = results.contenders[name];
     ctx.log(
@@ -178,7 +187,7 @@ Results are written as JSON to \`bench/results/\`; the sections below are genera
 from them.
 `;
 
-async function updateBenchmarksMd(section: string): Promise<void> {
+async function updateBenchmarksMd(name: string, section: string): Promise<void> {
   let doc: string;
   try {
     doc = await readFile(BENCHMARKS_MD, 'utf8');
@@ -187,7 +196,7 @@ async function updateBenchmarksMd(section: string): Promise<void> {
   }
   // Formatted like the rest of the repo, so that `npm run format:check` stays green after a bench run.
   const options = (await prettier.resolveConfig(BENCHMARKS_MD)) ?? {};
-  const formatted = await prettier.format(replaceSection(doc, 'ttff', section), {
+  const formatted = await prettier.format(replaceSection(doc, name, section), {
     ...options,
     parser: 'markdown',
   });

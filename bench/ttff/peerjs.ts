@@ -8,6 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { PeerServer } from 'peer';
 import type { Cleanup } from '../lib/cleanup.ts';
 import type { SetupContender } from './contender.ts';
+import { throttleCpu } from './cpu-throttle.ts';
 import { call, measureIn, openPage, waitReady } from './page-calls.ts';
 
 /** The `peer` server in this process, on a loopback port chosen by the OS. */
@@ -43,6 +44,7 @@ export const setupPeerjs: SetupContender = async (env) => {
   );
   await waitReady(camera, 'peerjsCamera', env.timeoutMs);
   await waitReady(viewer, 'peerjsViewer', env.timeoutMs);
+  await throttleCpu(camera, env.cameraCpu);
   return {
     name: 'peerjs',
     async measure() {

@@ -63,6 +63,7 @@ export const PHASE_LABELS: Record<string, string> = {
   'viewer:live-session': 'live view mounted (its `LiveSession` made)',
   'viewer:connect-start': 'connection attempt starts',
   'viewer:sent-watch': '`watch` sealed and sent',
+  'camera:delivered-watch': 'the relay handed `watch` to the camera (its page took the message)',
   'camera:opened-watch': 'camera opened `watch`',
   'camera:link-created': "camera's peer connection made",
   'camera:link-ready': "camera's tracks added, ready for the offer",

@@ -1,7 +1,7 @@
 // Run with: node --import tsx --test bench/lib/*.test.ts bench/ttff/*.test.ts
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { buildResults, renderMarkdown } from './report.ts';
+import { buildResults, renderMarkdown, resultsFile, sectionName } from './report.ts';
 
 const base = {
   date: new Date('2025-01-02T03:04:05Z'),
@@ -18,6 +18,7 @@ test('medians, p90 and ratios of medians', () => {
       'floor+security': { samples: [210, 210, 210] },
       peerjs: { samples: [400, 400, 400] },
       doorpeer: { samples: [250, 250, 250] },
+      'doorpeer-warm': { samples: [90, 80, 100] },
     },
   });
   assert.deepEqual(results.contenders.floor, { samples: [200, 100, 300], median: 200, p90: 280 });
@@ -26,12 +27,27 @@ test('medians, p90 and ratios of medians', () => {
     doorpeerVsPeerjs: 0.63,
     peerjsVsFloor: 2,
     securityVsFloor: 1.05,
+    warmVsFloor: 0.45,
+    warmVsCold: 0.36,
   });
   assert.equal(results.targets.met, true);
+  assert.equal(results.targets.warmMet, true);
   assert.equal(results.targets.securityMet, true);
   const md = renderMarkdown(results);
   assert.match(md, /\| Doorpeer \/ floor \| 1\.25x \|/);
   assert.match(md, /\| floor\+security \/ floor \(`securityVsFloor`\) \| 1\.05x \| below 1\.10x \|/);
+  assert.match(md, /\| Doorpeer, warm link \/ floor \| 0\.45x \| at most 0\.50x \|/);
+});
+
+test('results without a warm-link run say so instead of guessing', () => {
+  const raw = { samples: [100, 100, 100] };
+  const results = buildResults({
+    ...base,
+    raw: { floor: raw, 'floor+security': raw, peerjs: raw, doorpeer: raw },
+  });
+  assert.equal(results.ratios.warmVsFloor, null);
+  assert.equal(results.targets.warmMet, null);
+  assert.match(renderMarkdown(results), /\| doorpeer-warm \| \*\*error\*\* `NOT_RUN`/);
 });
 
 test('a contender that failed has an error and no number, and its ratios are null', () => {
@@ -93,4 +109,27 @@ test('the Doorpeer breakdown lists its steps by median time', () => {
     ['viewer:local-offer', 'camera:local-answer', 'viewer:first-frame'],
   );
   assert.match(renderMarkdown(results), /\| 30\.0 ms \| offer created \| `viewer:local-offer` \|/);
+});
+
+test('a slow-camera run says so, and keeps its own file and section', () => {
+  const raw = { samples: [100, 100, 100] };
+  const plain = buildResults({
+    ...base,
+    raw: { floor: raw, 'floor+security': raw, peerjs: raw, doorpeer: raw },
+  });
+  assert.equal(plain.cameraCpu, 1);
+  assert.doesNotMatch(renderMarkdown(plain), /slowed/);
+  assert.equal(resultsFile(1), 'ttff.json');
+  assert.equal(sectionName(1), 'ttff');
+
+  const slow = buildResults({
+    ...base,
+    cameraCpu: 4,
+    raw: { floor: raw, 'floor+security': raw, peerjs: raw, doorpeer: raw },
+  });
+  const md = renderMarkdown(slow);
+  assert.match(md, /^## Time to first frame on a slow camera \(CPU 4x slower\)/);
+  assert.match(md, /sending side's CPU slowed 4x/);
+  assert.match(md, /`bench\/results\/ttff-camera-cpu4\.json`/);
+  assert.equal(sectionName(4), 'ttff-slow-camera');
 });

@@ -76,6 +76,8 @@ export interface Settings {
   cameraDeviceId: string;
   resolution: string;
   connectSound: boolean;
+  /** Viewer: keep idle, ready links to the cameras while the app is shown (issue 16); unset: on where there is a mouse. */
+  warmLinks: boolean;
   /** The language this device shows (issue 14); unset: the browser's. The service worker reads it too. */
   language: Language;
   pairingGuard: GuardState;

@@ -24,7 +24,6 @@ import { parseNotPairedNotice, type PeerCard, type SessionMessage } from '../sha
 import { tryOpenClear } from '../shared/crypto/seal.ts';
 import { DoorLock } from './door-lock/door-lock.ts';
 import { serveDoorLock } from './door-lock/remote.ts';
-import { sealLegacyOutbox } from './doorbell/outbox-seal.ts';
 import { storageHealth } from './storage/storage-health.ts';
 
 const PENDING_RETRY_MS = 60_000;
@@ -122,7 +121,12 @@ export class Device {
     const peers = await PeerBook.load(db);
     // Version 4 of the database seals what an earlier door kept as plain video (issue 12).
     // Should that fail (a full disk), the old entries stay as they were and the next start tries again.
-    await sealLegacyOutbox(db, (id) => peers.get(id)).catch(() => undefined);
+    // Only a door that kept such video loads the sealing code (issue 16).
+    if (await getSetting(db, 'visitorOutbox').catch(() => undefined)) {
+      await import('./doorbell/outbox-seal.ts')
+        .then((m) => m.sealLegacyOutbox(db, (id) => peers.get(id)))
+        .catch(() => undefined);
+    }
     const relay = new RelayClient(identity);
     const log = new AccessLog(db);
     const messenger = new Messenger(identity, relay, peers, db, log);

@@ -3,7 +3,6 @@ import { App } from './ui/App.tsx';
 import { ErrorBox } from './ui/ErrorBox.tsx';
 import { Device } from './device.ts';
 import { AppError } from './errors.ts';
-import { registerServiceWorker } from './sw-register.ts';
 import { storageHealth } from './storage/storage-health.ts';
 import { startLanguage } from './language.ts';
 import { liveRouteCamera, startLive } from './viewer/live-start.ts';
@@ -12,7 +11,11 @@ import './styles.css';
 const root = document.getElementById('app');
 if (!root) throw new Error('index.html has no #app element');
 
-registerServiceWorker();
+// The service worker's registration does not hold up the first screen (issue 16).
+import('./sw-register.ts').then(
+  (m) => m.registerServiceWorker(),
+  () => undefined,
+);
 
 // The browser's language, its catalog fetched while the database opens; the device's own
 // choice (kept in the database) replaces it before the first screen if it differs (issue 14).

@@ -14,8 +14,6 @@
  * of waiting behind them on the way to the first frame.
  */
 import { SealedChannel, clearPayload, payloadKind } from '../shared/crypto/seal.ts';
-
-const NOTICE_INTERVAL_MS = 5000;
 import { CryptoError } from '../shared/crypto/errors.ts';
 import { parseSessionMessage, type SessionMessage } from '../shared/session.ts';
 import type { ErrorFrame } from '../shared/protocol.ts';
@@ -32,6 +30,18 @@ import type { PeerBook } from './peer-book.ts';
 import type { RelayClient } from './relay/client.ts';
 import { Emitter } from './util/emitter.ts';
 import { PeerLink, markPhase } from './rtc/peer-link.ts';
+import { HeldMessages } from './held-messages.ts';
+
+const NOTICE_INTERVAL_MS = 5000;
+/**
+ * How long a message of a kind that no listener has claimed yet is held for the one that
+ * will (its module still loading, issue 16), and at most how many are held.
+ */
+const HOLD_MS = 30_000;
+const HOLD_MAX = 200;
+
+type Kind = SessionMessage['k'];
+type OfKind<K extends Kind> = Extract<SessionMessage, { k: K }>;
 
 /** `watch`, `end`, or the signal's type (`offer`, `candidate`, ...), for the TTFF breakdown marks. */
 function messageKind(msg: SessionMessage): string {
@@ -53,6 +63,8 @@ export class Messenger extends Emitter<MessengerEvents> {
   private channels = new Map<string, Promise<SealedChannel>>();
   /** Per-peer queues of seal work and of open work. */
   private queues = { seal: new Map<string, Promise<unknown>>(), open: new Map<string, Promise<unknown>>() };
+  /** Messages of kinds nobody has claimed yet (`claim`). */
+  private readonly held = new HeldMessages<SessionMessage>(HOLD_MS, HOLD_MAX);
 
   constructor(
     readonly identity: StoredIdentity,
@@ -185,6 +197,29 @@ export class Messenger extends Emitter<MessengerEvents> {
     });
   }
 
+  /**
+   * Listens for messages of `kinds`, starting with those that came before any listener had
+   * claimed their kind: the receivers that load after the first screen (issue 16) miss
+   * nothing that arrived while their module was on its way. The held messages go to the
+   * first claim of their kind, oldest first, before `claim` returns (so claim once the
+   * listener can take them); from then on a claim is an `on('message')` for its kinds.
+   */
+  claim<K extends Kind>(
+    kinds: readonly K[],
+    listener: (from: PairedPeer, msg: OfKind<K>) => void,
+  ): () => void {
+    const wanted = new Set<Kind>(kinds);
+    const isWanted = (msg: SessionMessage): msg is OfKind<K> => wanted.has(msg.k);
+    for (const { from, msg } of this.held.claim(wanted, Date.now())) {
+      // Unpaired meanwhile: dropped, as a message from it would be now.
+      const peer = this.peers.get(from);
+      if (peer && isWanted(msg)) listener(peer, msg);
+    }
+    return this.on('message', (from, msg) => {
+      if (isWanted(msg)) listener(from, msg);
+    });
+  }
+
   private lastNotice = new Map<string, number>();
 
   private refuse(from: string, reason: RefusalReason): void {
@@ -230,7 +265,9 @@ export class Messenger extends Emitter<MessengerEvents> {
     markPhase(`opened-${kindName}`, { openMs: performance.now() - deliveredAt });
     // The peer may have been unpaired while we were opening the payload.
     const still = this.peers.get(from);
-    if (still) this.emit('message', still, parsed.msg);
-    else this.refuse(from, 'not-paired');
+    if (!still) return this.refuse(from, 'not-paired');
+    // Held first: a listener that claims its kind on hearing this one gets it too.
+    this.held.add(from, parsed.msg, Date.now());
+    this.emit('message', still, parsed.msg);
   }
 }

@@ -58,8 +58,17 @@ const CertFingerprint = z
 const Permissions = z.object({ watch: z.boolean(), talk: z.boolean(), manage: z.boolean() });
 
 export const SessionMessage = z.discriminatedUnion('k', [
-  /** Viewer asks to watch; its first `signal` (the offer) follows in the same session. */
-  z.object({ k: z.literal('watch'), session: sessionId, name: z.string().check(z.maxLength(64)) }),
+  /**
+   * Viewer asks to watch; its first `signal` (the offer) follows in the same session.
+   * `warm`: a warm link (issue 16): connect, but send no media until the viewer asks for it
+   * on the link itself (`LinkMessage` `play`), each time checked against `watch` anew.
+   */
+  z.object({
+    k: z.literal('watch'),
+    session: sessionId,
+    name: z.string().check(z.maxLength(64)),
+    warm: z.optional(z.literal(true)),
+  }),
   z.object({ k: z.literal('signal'), session: sessionId, data: SignalData }),
   /** Either side ends a session. */
   z.object({ k: z.literal('end'), session: sessionId, reason: z.enum(SESSION_END_REASONS) }),

@@ -109,7 +109,7 @@ async function pairedViaMitm(
   devices: Devices,
   mitm: HostileRelay,
   viewerNames: string[] = ['viewer'],
-): Promise<{ camera: Device; viewers: Device[]; cameraId: string; viewerIds: string[] }> {
+): Promise<{ camera: Device; viewers: Device[]; cameraId: string; viewerIds: string[]; since: number }> {
   const camera = await openCameraVia(devices, mitm);
   const viewers: Device[] = [];
   const viewerIds: string[] = [];
@@ -120,7 +120,14 @@ async function pairedViaMitm(
     viewers.push(viewer);
     viewerIds.push((await readPublicKeys(viewer.page)).deviceId);
   }
-  return { camera, viewers, cameraId, viewerIds };
+  // These attacks are on a tap's signaling through the relay: no warm link (issue 16) may
+  // carry the tap past it. The warm link's own signaling is attacked on its own below.
+  for (const viewer of viewers) {
+    await viewer.page.getByTestId('warm-links').uncheck();
+    await expect(cameraTile(viewer.page, cameraId)).toHaveAttribute('data-link', 'cold');
+  }
+  await expect(camera.page.getByTestId('watcher-count')).toHaveAttribute('data-warm', '0');
+  return { camera, viewers, cameraId, viewerIds, since: mitm.mark() };
 }
 
 /**
@@ -231,6 +238,7 @@ test('a payload tampered with on its way to the camera is refused bad-signature 
     viewers: [viewer],
     cameraId,
     viewerIds: [viewerId],
+    since,
   } = await pairedViaMitm(devices, mitm);
 
   const flip = flipSealedTo(cameraId, viewerId!);
@@ -250,7 +258,7 @@ test('a payload tampered with on its way to the camera is refused bad-signature 
     })
     .toBe(true);
   await expect(camera.page.getByTestId('watcher-count')).toHaveText('0');
-  expect(mitm.recorded((f) => isDeliver(f, viewerId!, cameraId))).toEqual([]);
+  expect(mitm.recorded((f) => isDeliver(f, viewerId!, cameraId), since)).toEqual([]);
   await expect(viewer!.page.getByTestId('connection-state')).not.toHaveAttribute('data-state', 'live');
   await expectNoVideoEver(viewer!.page);
   expect(readableSignaling(mitm)).toEqual([]);
@@ -260,6 +268,35 @@ test('a payload tampered with on its way to the camera is refused bad-signature 
   await viewer!.page.reload();
   await expectLiveVideo(viewer!.page);
   await expectConnectionState(viewer!.page, 'live');
+});
+
+test('a warm link is signaled sealed like a tap: tampered on its way, the camera refuses it and none forms', async ({
+  relay,
+  devices,
+}) => {
+  const mitm = await startMitm(relay);
+  const {
+    camera,
+    viewers: [viewer],
+    cameraId,
+    viewerIds: [viewerId],
+  } = await pairedViaMitm(devices, mitm);
+  const count = camera.page.getByTestId('watcher-count');
+
+  const flip = flipSealedTo(cameraId, viewerId!);
+  mitm.tamper = flip.tamper;
+  await viewer!.page.getByTestId('warm-links').check();
+  await expectLogged(camera.page, { event: 'refused', reason: 'bad-signature', deviceId: viewerId });
+  await expect(cameraTile(viewer!.page, cameraId)).toHaveAttribute('data-link', 'cold');
+  await expect(count).toHaveAttribute('data-warm', '0');
+  expect(readableSignaling(mitm)).toEqual([]);
+
+  // The relay behaves again: the viewer's next try makes the warm link.
+  mitm.tamper = (_dir, frame) => frame;
+  await expect(cameraTile(viewer!.page, cameraId)).toHaveAttribute('data-link', 'warm', { timeout: 30_000 });
+  await expect(count).toHaveAttribute('data-warm', '1');
+  await expect(count).toHaveText('0');
+  expect(readableSignaling(mitm)).toEqual([]);
 });
 
 test('a relay cannot rewrite the DTLS fingerprint: SDP travels sealed, and changing the sealed answer is refused with no video', async ({
@@ -342,6 +379,7 @@ test('a relay that swaps payloads between two viewers’ sessions is refused for
     viewers: [a, b],
     cameraId,
     viewerIds: [aId, bId],
+    since,
   } = await pairedViaMitm(devices, mitm, ['viewer-a', 'viewer-b']);
 
   const swap = swapSealedPairs(cameraId, aId!, bId!);
@@ -365,7 +403,9 @@ test('a relay that swaps payloads between two viewers’ sessions is refused for
   );
   for (const reason of reasons) expect(['bad-signature', 'decrypt-failed', 'wrong-sender']).toContain(reason);
   await expect(camera.page.getByTestId('watcher-count')).toHaveText('0');
-  expect(mitm.recorded((f) => isDeliver(f, aId!, cameraId) || isDeliver(f, bId!, cameraId))).toEqual([]);
+  expect(mitm.recorded((f) => isDeliver(f, aId!, cameraId) || isDeliver(f, bId!, cameraId), since)).toEqual(
+    [],
+  );
   await expectNoVideoEver(a!.page);
   await expectNoVideoEver(b!.page);
 
@@ -387,6 +427,7 @@ test('a relay that relabels one viewer’s payloads as another paired viewer’s
     viewers: [a, b],
     cameraId,
     viewerIds: [aId, bId],
+    since,
   } = await pairedViaMitm(devices, mitm, ['viewer-a', 'viewer-b']);
 
   const relabel = relabelSender(cameraId, aId!, bId!);
@@ -405,7 +446,9 @@ test('a relay that relabels one viewer’s payloads as another paired viewer’s
     .toBe(true);
   await expectLogged(camera.page, { event: 'refused', reason: 'bad-signature', deviceId: bId });
   await expect(camera.page.getByTestId('watcher-count')).toHaveText('0');
-  expect(mitm.recorded((f) => isDeliver(f, aId!, cameraId) || isDeliver(f, bId!, cameraId))).toEqual([]);
+  expect(mitm.recorded((f) => isDeliver(f, aId!, cameraId) || isDeliver(f, bId!, cameraId), since)).toEqual(
+    [],
+  );
   await expectNoVideoEver(a!.page);
 
   // B, whose name was abused, still watches (A's frames are still relabelled meanwhile).

@@ -14,8 +14,8 @@ import {
   chunkHash,
   expectedChunkLength,
   firstMissing,
-  sha256B64u,
 } from '../../src/app/history/chunks.ts';
+import { sha256B64u } from '../../src/app/alerts/chunks.ts';
 import { retentionPlan } from '../../src/app/history/retention.ts';
 import {
   DEFAULT_CLIP_SETTINGS,

@@ -25,7 +25,8 @@ export class AlertReceiver extends Emitter<ReceiverEvents> {
     private readonly db: Db,
   ) {
     super();
-    this.off = messenger.on('message', (from, msg) => void this.onMessage(from, msg));
+    // Claimed: this receiver loads after the first screen, and gets what came before it (issue 16).
+    this.off = messenger.claim(['alert', 'alert-chunk'], (from, msg) => void this.onMessage(from, msg));
   }
 
   dispose(): void {

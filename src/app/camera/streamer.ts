@@ -3,6 +3,12 @@
  * number at once. Only paired viewers with the `watch` permission get an
  * answer; unpairing ends their sessions at once. Each such viewer has a
  * standby link ready for its next `watch` (standby.ts), made while nobody waits.
+ *
+ * A warm link (issue 16) is a session that connects and then sends nothing: the
+ * viewer keeps it while its app is shown, and says `play` on the link when the
+ * owner taps. Each `play` is checked against the viewer's `watch` permission as it
+ * is then; a revoked viewer's links, warm or not, end at once. An idle warm link is
+ * not a watcher: not listed, not logged, no connect sound, no quiet window.
  */
 import type { SessionMessage, SessionEndReason } from '../../shared/session.ts';
 import type { PairedPeer, StoredIdentity } from '../db.ts';
@@ -24,6 +30,10 @@ export interface Watcher {
 
 interface Session extends Watcher {
   link: PeerLink;
+  /** Asked for as a warm link. */
+  warm: boolean;
+  /** A warm link sending nothing (not a watcher). */
+  idle: boolean;
 }
 
 /** How long a viewer that asked to watch may take to connect. */
@@ -31,6 +41,8 @@ const CONNECT_TIMEOUT_MS = 20_000;
 
 /** Standby links kept at most (one per viewer allowed to watch); a camera rarely has more viewers. */
 const MAX_STANDBY = 8;
+/** Warm links held at most, all viewers together (one per viewer). */
+const MAX_WARM = 8;
 /**
  * A used standby is replaced this long after its session connects: late enough
  * that making a peer connection does not compete with that viewer's first frame.
@@ -91,8 +103,13 @@ export class CameraStreamer extends Emitter<StreamerEvents> {
     ];
   }
 
+  /** Warm links connected and idle (issue 16): viewers one tap away, not watching. */
+  warmLinks(): number {
+    return [...this.sessions.values()].filter((s) => s.idle && s.connected).length;
+  }
+
   watchers(): Watcher[] {
-    return [...this.sessions.values()].map((s) => this.watcherOf(s));
+    return [...this.sessions.values()].filter((s) => !s.idle).map((s) => this.watcherOf(s));
   }
 
   /**
@@ -102,13 +119,13 @@ export class CameraStreamer extends Emitter<StreamerEvents> {
   connectionFor(viewerId: string): RTCPeerConnection | null {
     let found: Session | null = null;
     for (const s of this.sessions.values()) {
-      if (s.viewerId === viewerId && s.connected && (!found || s.since > found.since)) found = s;
+      if (s.viewerId === viewerId && s.connected && !s.idle && (!found || s.since > found.since)) found = s;
     }
     return found?.link.connection ?? null;
   }
 
-  private watcherOf({ link: _link, ...w }: Session): Watcher {
-    return w;
+  private watcherOf({ session, viewerId, name, since, connected }: Session): Watcher {
+    return { session, viewerId, name, since, connected };
   }
 
   private liveScale = 1;
@@ -120,7 +137,8 @@ export class CameraStreamer extends Emitter<StreamerEvents> {
   setLiveScale(scale: number): void {
     if (scale === this.liveScale) return;
     this.liveScale = scale;
-    for (const s of this.sessions.values()) if (s.connected) void applyScale(s.link.connection, scale);
+    for (const s of this.sessions.values())
+      if (s.connected && !s.idle) void applyScale(s.link.connection, scale);
   }
 
   /** Sets or swaps the camera stream; live sessions switch tracks without renegotiating. */
@@ -134,6 +152,7 @@ export class CameraStreamer extends Emitter<StreamerEvents> {
     }
     if (old && old !== stream) {
       for (const s of this.sessions.values()) {
+        if (s.idle) continue; // sends nothing; its `play` takes the stream as it is then
         for (const kind of ['video', 'audio'] as const) {
           const o = old.getTracks().find((t) => t.kind === kind);
           const n = stream.getTracks().find((t) => t.kind === kind);
@@ -173,8 +192,10 @@ export class CameraStreamer extends Emitter<StreamerEvents> {
     ]);
   }
 
-  private makeLink(viewer: PairedPeer, stream: MediaStream): PeerLink {
+  private makeLink(viewer: PairedPeer, stream: MediaStream, warm = false): PeerLink {
     return new PeerLink({
+      audioApart: warm,
+      startPaused: warm,
       initiator: false,
       stream,
       iceServers: this.messenger.relay.iceServers,
@@ -225,7 +246,7 @@ export class CameraStreamer extends Emitter<StreamerEvents> {
     if (from.role !== 'viewer') return;
     switch (msg.k) {
       case 'watch':
-        this.startSession(from, msg.session);
+        this.startSession(from, msg.session, msg.warm === true);
         return;
       case 'signal': {
         const s = this.sessions.get(msg.session);
@@ -242,7 +263,7 @@ export class CameraStreamer extends Emitter<StreamerEvents> {
     }
   }
 
-  private startSession(viewer: PairedPeer, session: string): void {
+  private startSession(viewer: PairedPeer, session: string, warm: boolean): void {
     if (!viewer.permissions.watch) {
       void this.log.add({
         event: 'refused',
@@ -258,10 +279,21 @@ export class CameraStreamer extends Emitter<StreamerEvents> {
       return;
     }
     this.sessions.get(session)?.link.destroy();
+    if (warm) {
+      // One warm link per viewer (a new one replaces the old), and a bound on all of them.
+      for (const old of [...this.sessions.values()])
+        if (old.warm && old.idle && old.viewerId === viewer.deviceId) this.end(old, 'viewer-closed', false);
+      if ([...this.sessions.values()].filter((x) => x.warm).length >= MAX_WARM) {
+        void this.messenger.send(viewer.deviceId, { k: 'end', session, reason: 'busy' });
+        return;
+      }
+    }
     const key = this.linkKey(viewer);
-    const ready = key === null ? null : this.standby.take(viewer.deviceId, key);
+    // A warm link is made for itself (its sound apart): there is no hurry, and the viewer's
+    // standby stays ready for a tap that comes without one.
+    const ready = key === null || warm ? null : this.standby.take(viewer.deviceId, key);
     if (ready) markPhase('link-standby');
-    const link = ready ?? this.makeLink(viewer, this.stream);
+    const link = ready ?? this.makeLink(viewer, this.stream, warm);
     const s: Session = {
       session,
       viewerId: viewer.deviceId,
@@ -269,9 +301,11 @@ export class CameraStreamer extends Emitter<StreamerEvents> {
       since: Date.now(),
       connected: false,
       link,
+      warm,
+      idle: warm,
     };
     this.sessions.set(session, s);
-    const endQuiet = this.quiet.hold();
+    const endQuiet = warm ? () => undefined : this.quiet.hold();
     // A viewer that asked but never connected (it refused our certificate, or went away)
     // must not stay on the "being watched" list.
     const giveUp = setTimeout(() => {
@@ -282,15 +316,20 @@ export class CameraStreamer extends Emitter<StreamerEvents> {
     let listed = false;
     link.on('signal', (data) => {
       void this.messenger.send(viewer.deviceId, { k: 'signal', session, data });
-      if (!listed) {
+      if (!listed && !s.idle) {
         listed = true;
         setTimeout(() => this.sessions.get(session) === s && this.changed(), 0);
       }
     });
     link.on('connect', () => {
       clearTimeout(giveUp);
-      setTimeout(endQuiet, QUIET_AFTER_CONNECT_MS);
       s.connected = true;
+      if (s.idle) {
+        this.changed(); // the watcher list is the same; the count of warm links is not
+        this.syncStandby(REFILL_AFTER_CONNECT_MS);
+        return;
+      }
+      setTimeout(endQuiet, QUIET_AFTER_CONNECT_MS);
       s.since = Date.now();
       if (this.liveScale !== 1) void applyScale(link.connection, this.liveScale);
       void this.log.add({ event: 'watch-start', deviceId: viewer.deviceId, name: viewer.name });
@@ -307,10 +346,14 @@ export class CameraStreamer extends Emitter<StreamerEvents> {
       });
       this.emit('security-warning', viewer.deviceId, viewer.name);
     });
+    link.on('link-message', (msg) => {
+      if (msg.k === 'play') this.play(s);
+      else if (msg.k === 'pause') this.pause(s);
+    });
     link.on('close', () => {
       clearTimeout(giveUp);
       endQuiet();
-      if (s.connected) {
+      if (s.connected && !s.idle) {
         void this.log.add({
           event: 'watch-end',
           deviceId: viewer.deviceId,
@@ -325,6 +368,52 @@ export class CameraStreamer extends Emitter<StreamerEvents> {
       // A viewer that just left often comes back: have its next link ready.
       this.syncStandby();
     });
+  }
+
+  /** A warm link's viewer asks for the picture: allowed now? Then its tracks go on. */
+  private play(s: Session): void {
+    if (!s.warm || !s.idle || !s.connected || this.sessions.get(s.session) !== s) return;
+    const viewer = this.messenger.peers.get(s.viewerId);
+    if (!viewer?.permissions.watch) {
+      void this.log.add({ event: 'refused', deviceId: s.viewerId, name: s.name, reason: 'not-allowed' });
+      s.link.sendLink({ k: 'refused', reason: 'not-allowed' });
+      this.end(s, 'not-allowed', true);
+      return;
+    }
+    const stream = this.stream;
+    if (!stream) {
+      s.link.sendLink({ k: 'refused', reason: 'camera-stopped' });
+      return;
+    }
+    markPhase('warm-play');
+    // The first frame is encoded and sent in this window: detection and pre-roll hold back,
+    // and so does the page (the watcher list, the log, the connect sound), until it ends.
+    const endQuiet = this.quiet.hold();
+    void s.link.setSending(stream.getTracks()).then(() => markPhase('warm-sending'));
+    s.idle = false;
+    s.since = Date.now();
+    if (this.liveScale !== 1) void applyScale(s.link.connection, this.liveScale);
+    setTimeout(() => {
+      endQuiet();
+      if (this.sessions.get(s.session) !== s || s.idle) return;
+      void this.log.add({ event: 'watch-start', deviceId: s.viewerId, name: s.name });
+      this.changed();
+      this.emit('connected', this.watcherOf(s));
+    }, QUIET_AFTER_CONNECT_MS);
+  }
+
+  /** The viewer left the live view but keeps the link: nothing more is sent on it. */
+  private pause(s: Session): void {
+    if (!s.warm || s.idle || this.sessions.get(s.session) !== s) return;
+    void s.link.setSending(null);
+    s.idle = true;
+    void this.log.add({
+      event: 'watch-end',
+      deviceId: s.viewerId,
+      name: s.name,
+      durationMs: Date.now() - s.since,
+    });
+    this.changed();
   }
 
   private endFor(viewerId: string, reason: SessionEndReason, notify: boolean): void {

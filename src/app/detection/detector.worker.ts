@@ -52,7 +52,10 @@ scope.onmessage = (e) => {
       pipeline = new DetectionPipeline(msg.settings);
       return;
     case 'frame':
-      void onFrame(msg.bitmap, msg.at).finally(() => msg.bitmap.close());
+      void bitmapOf(msg.frame, msg.width).then(
+        (bitmap) => void onFrame(bitmap, msg.at).finally(() => bitmap.close()),
+        () => scope.postMessage({ type: 'frame-dropped' }),
+      );
       return;
     case 'extra-cost':
       extraCostMs = Math.max(0, Math.min(10_000, msg.ms));
@@ -61,6 +64,24 @@ scope.onmessage = (e) => {
       msg satisfies never;
   }
 };
+
+/** The frame as a bitmap, `width` wide at most (a bitmap that came as one is used as it is). */
+async function bitmapOf(frame: ImageBitmap | VideoFrame, width: number | null): Promise<ImageBitmap> {
+  if (frame instanceof ImageBitmap) return frame;
+  try {
+    const w = frame.displayWidth;
+    const h = frame.displayHeight;
+    return await (width !== null && width < w
+      ? createImageBitmap(frame, {
+          resizeWidth: width,
+          resizeHeight: Math.round((h * width) / w),
+          resizeQuality: 'low',
+        })
+      : createImageBitmap(frame));
+  } finally {
+    frame.close();
+  }
+}
 
 async function onFrame(bitmap: ImageBitmap, at: number): Promise<void> {
   if (!pipeline || !settings || !smallCtx) return;

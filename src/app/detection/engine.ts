@@ -8,6 +8,7 @@
 import type { DetectionEvent, DetectionSettings, DetectionStatus } from './types.ts';
 import type { FromWorker, ToWorker, WorkerUrls } from './worker-protocol.ts';
 import { detectionRate, firstAfter } from './rate.ts';
+import { StatusPace } from './status-pace.ts';
 
 /** Frames per second offered to the worker. */
 export const DETECTION_FPS = 8;
@@ -80,8 +81,11 @@ export function startDetection(
   }> = [];
   let enabled = settings.enabled;
 
+  // Told at once when the state changes, else at most twice a second and not while paused.
+  const pace = new StatusPace(STATUS_EVERY_MS / 2);
   const setStatus = (s: DetectionStatus) => {
-    status = s;
+    status = s; // `status()` is always the latest
+    if (!pace.tell(s, performance.now(), opts.paused?.() ?? false)) return;
     for (const cb of [...statusSubs]) cb(s);
   };
 
@@ -114,15 +118,9 @@ export function startDetection(
     busy = true;
     try {
       const w = width !== null && width < video.videoWidth ? width : null;
-      const bitmap = await (w
-        ? createImageBitmap(video, {
-            resizeWidth: w,
-            resizeHeight: Math.round((video.videoHeight * w) / video.videoWidth),
-            resizeQuality: 'low',
-          })
-        : createImageBitmap(video));
+      const frame = await grab(video, w);
       sentAt = performance.now();
-      post({ type: 'frame', bitmap, at: Date.now() }, [bitmap]);
+      post({ type: 'frame', frame, at: Date.now(), width: w }, [frame]);
     } catch {
       busy = false; // the video had no frame to give yet: try again on the next tick
     }
@@ -138,6 +136,9 @@ export function startDetection(
   worker.onmessage = (e: MessageEvent<FromWorker>) => {
     const msg = e.data;
     switch (msg.type) {
+      case 'frame-dropped':
+        busy = false;
+        return;
       case 'person-model':
         person = msg.state;
         personProblem = msg.state === 'unavailable' ? (msg.detail ?? 'unknown') : null;
@@ -255,6 +256,21 @@ export function startDetection(
     },
     load: () => ({ fps, width, dropped }),
   };
+}
+
+/**
+ * The video's current frame for the worker. A `VideoFrame` only wraps it, and the worker
+ * makes the bitmap (scaled to `width`); where there are none, the bitmap is made here.
+ */
+function grab(video: HTMLVideoElement, width: number | null): Promise<ImageBitmap | VideoFrame> {
+  if (typeof VideoFrame === 'function') return Promise.resolve(new VideoFrame(video));
+  return width
+    ? createImageBitmap(video, {
+        resizeWidth: width,
+        resizeHeight: Math.round((video.videoHeight * width) / video.videoWidth),
+        resizeQuality: 'low',
+      })
+    : createImageBitmap(video);
 }
 
 function absolute(urls: WorkerUrls): WorkerUrls {

@@ -13,12 +13,19 @@ export interface WorkerUrls {
 export type ToWorker =
   | { type: 'init'; settings: DetectionSettings; urls: WorkerUrls; everyFrame: boolean }
   | { type: 'settings'; settings: DetectionSettings }
-  | { type: 'frame'; bitmap: ImageBitmap; at: number }
+  /**
+   * One frame to score. A `VideoFrame` (where the browser has them) is turned into a bitmap
+   * here, scaled to `width` when given: the page's thread only wraps the frame, it copies no
+   * pixels (issue 16: on a slow camera that copy held up a starting live session).
+   */
+  | { type: 'frame'; frame: ImageBitmap | VideoFrame; at: number; width: number | null }
   /** Test hook (docs/testing.md, `doorpeer:detection-extra-ms`): burn this much CPU on each frame, like a slow device. */
   | { type: 'extra-cost'; ms: number };
 
 export type FromWorker =
   | { type: 'person-model'; state: 'ready' | 'unavailable'; detail?: string }
+  /** The frame could not be read (the camera closed it meanwhile): nothing scored, send the next. */
+  | { type: 'frame-dropped' }
   | {
       type: 'frame-done';
       motionMs: number;

@@ -19,7 +19,8 @@ export class DoorReports extends Emitter<{ changed: [cameraId: string] }> {
 
   constructor(private readonly device: Device) {
     super();
-    device.messenger.on('message', (from, msg) => {
+    // Claimed: the reports load after the first screen, and get what came before them (issue 16).
+    device.messenger.claim(['door-state', 'door-pin-attempt'], (from, msg) => {
       if (from.role !== 'camera') return;
       if (msg.k === 'door-state') {
         this.states.set(from.deviceId, msg);

@@ -9,6 +9,7 @@ import type { SessionMessage } from '../../shared/session.ts';
 import type { AccessLog } from '../access-log.ts';
 import { AlertAssembler } from '../alerts/assembler.ts';
 import { getSetting, setSetting, type Db, type PairedPeer, type VisitorMessage } from '../db.ts';
+import type { Device } from '../device.ts';
 import type { Messenger } from '../messenger.ts';
 import { Emitter } from '../util/emitter.ts';
 import { openVisitorMessage } from './outbox-seal.ts';
@@ -37,7 +38,11 @@ export class MessageInbox extends Emitter<{ changed: [VisitorMessage[]] }> {
       })
       .catch(() => undefined);
     this.unsubs = [
-      messenger.on('message', (from, msg) => void this.onMessage(from, msg)),
+      // Claimed: the inbox loads after the first screen, and gets what came before it (issue 16).
+      messenger.claim(
+        ['visitor-message', 'visitor-message-chunk'],
+        (from, msg) => void this.onMessage(from, msg),
+      ),
       messenger.relay.on('state', (s) => s === 'online' && this.pull()),
     ];
     if (messenger.relay.state === 'online') this.pull();
@@ -129,4 +134,13 @@ export class MessageInbox extends Emitter<{ changed: [VisitorMessage[]] }> {
       reason: 'visitor message received',
     });
   }
+}
+
+const inboxes = new WeakMap<Device, MessageInbox>();
+
+/** The visitor messages this device received (one inbox per page, on every route). */
+export function messageInbox(device: Device): MessageInbox {
+  let inbox = inboxes.get(device);
+  if (!inbox) inboxes.set(device, (inbox = new MessageInbox(device.messenger, device.db, device.log)));
+  return inbox;
 }

@@ -1,23 +1,15 @@
 /**
  * One ring receiver per page (like the alert receiver: a ring reaches whatever
  * route is open), with its chime and, while the page is hidden, a system
- * notification with the snapshot.
+ * notification with the snapshot. Started with the app: a ring does not wait for the
+ * receivers that load after the first screen (`ui/later.ts`, issue 16).
  */
 import type { Device } from '../device.ts';
 import { dataUrl, notifyPermission } from '../alerts/notify.ts';
 import { RingReceiver, type Ring } from './ring-receiver.ts';
-import { MessageInbox } from './inbox.ts';
 import { i18n } from '../../i18n/i18n.ts';
 
 const receivers = new WeakMap<Device, RingReceiver>();
-const inboxes = new WeakMap<Device, MessageInbox>();
-
-/** The visitor messages this device received (one inbox per page, on every route). */
-export function messageInbox(device: Device): MessageInbox {
-  let inbox = inboxes.get(device);
-  if (!inbox) inboxes.set(device, (inbox = new MessageInbox(device.messenger, device.db, device.log)));
-  return inbox;
-}
 
 export function ringReceiver(device: Device): RingReceiver {
   let r = receivers.get(device);

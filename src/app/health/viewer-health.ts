@@ -64,9 +64,9 @@ export class HealthMonitor extends Emitter<Events> {
         for (const id of Object.keys(this.last)) this.emit('changed', id);
       })
       .catch(() => undefined);
-    device.messenger.on('message', (from, msg) => {
-      if (from.role === 'camera' && msg.k === 'health')
-        this.run(() => this.onReport(from.deviceId, msg.report));
+    // Claimed: the monitor loads after the first screen, and gets what came before it (issue 16).
+    device.messenger.claim(['health'], (from, msg) => {
+      if (from.role === 'camera') this.run(() => this.onReport(from.deviceId, msg.report));
     });
     device.peers.on('removed', (p) => this.run(() => this.forget(p.deviceId)));
     setInterval(() => this.run(() => this.check()), Math.min(CHECK_EVERY_MS, silentMs() / 2));

@@ -20,7 +20,7 @@ import {
   type ClipPlan,
   type ClipSettings,
 } from './clip-plan.ts';
-import { sha256B64u } from './chunks.ts';
+import { sha256B64u } from '../alerts/chunks.ts';
 import { ClipOutbox } from './outbox.ts';
 import { recordingSupported, startPreroll, type ClaimedClip, type PrerollSource } from './preroll.ts';
 import { sealClip } from './seal.ts';

@@ -31,10 +31,6 @@ export async function chunkHash(i: number, data: Uint8Array): Promise<string> {
   return toB64u(await chunkDigest(i, data));
 }
 
-export async function sha256B64u(bytes: Uint8Array<ArrayBuffer>): Promise<string> {
-  return toB64u(await globalThis.crypto.subtle.digest('SHA-256', bytes));
-}
-
 /** Expected length of chunk `i` of a `size`-byte body; -1 if `i` is out of range. */
 export function expectedChunkLength(
   size: number,

@@ -30,7 +30,8 @@ import {
 } from '../db.ts';
 import type { Messenger } from '../messenger.ts';
 import { Emitter } from '../util/emitter.ts';
-import { assemble, chunkHash, expectedChunkLength, firstMissing, sha256B64u } from './chunks.ts';
+import { sha256B64u } from '../alerts/chunks.ts';
+import { assemble, chunkHash, expectedChunkLength, firstMissing } from './chunks.ts';
 import { ClipFrameError, checkRun, splitRun, type ClipFrame } from './clip-frame.ts';
 import { ClipLinks, type ClipLinkState } from './clip-links.ts';
 import { BatchWriter } from './batch-writer.ts';
@@ -92,7 +93,8 @@ export class ClipInbox extends Emitter<{ changed: []; progress: [Receiving[]] }>
       this.links.on('frame', (cameraId, f) => void this.onFrame(cameraId, f)),
       this.links.on('malformed', () => this.received.malformed++),
       this.links.on('state', (cameraId, state) => this.onLinkState(cameraId, state)),
-      messenger.on('message', (from, msg) => void this.onMessage(from, msg)),
+      // Claimed: the inbox loads after the first screen, and gets what came before it (issue 16).
+      messenger.claim(['clip', 'clip-chunk'], (from, msg) => void this.onMessage(from, msg)),
       messenger.relay.on('state', (s) => s === 'online' && this.pull()),
     ];
     if (messenger.relay.state === 'online') this.pull();

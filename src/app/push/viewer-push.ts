@@ -35,7 +35,8 @@ export class ViewerPush extends Emitter<{ changed: [] }> {
   constructor(private readonly device: Device) {
     super();
     this.ready = this.load();
-    device.messenger.on('message', (from, msg) => void this.onMessage(from, msg));
+    // Claimed: this loads after the first screen, and gets what came before it (issue 16).
+    device.messenger.claim(['push-ack'], (from, msg) => void this.onMessage(from, msg));
     device.relay.on('state', (s) => s === 'online' && void this.sync());
     device.peers.on('changed', () => void this.sync());
     // The service worker saw the browser rotate the subscription.

@@ -153,6 +153,7 @@ const SETTING_CHECKS: Record<string, z.ZodMiniType> = {
   cameraDeviceId: text,
   resolution: text,
   connectSound: z.boolean(),
+  warmLinks: z.boolean(),
   language: z.enum(LANGUAGES),
   doorbellMode: z.boolean(),
   certAnnounce: strings,

@@ -1,18 +1,14 @@
 import { useEffect, useState } from 'preact/hooks';
 import { FirstRun } from './FirstRun.tsx';
 import { LiveView } from './LiveView.tsx';
-import { LazyCameraPage, LazyPairRoute } from './screens.ts';
+import { LazyCameraPage, LazyPairRoute, loadLater } from './screens.ts';
+import { LoadFailed } from './lazy.tsx';
 import { ViewerPage } from './ViewerPage.tsx';
 import { DeviceContext, navigate, useHashRoute, useSubscribed } from './hooks.ts';
 import type { Device } from '../device.ts';
-import { alertReceiver } from '../alerts/service.ts';
-import { messageInbox, ringReceiver } from '../doorbell/service.ts';
+import { ringReceiver } from '../doorbell/service.ts';
 import { RingAlerts } from './RingAlert.tsx';
 import { StorageNotices } from './StorageNotices.tsx';
-import { clipInbox } from '../history/service.ts';
-import { doorReports } from '../door-lock/viewer-reports.ts';
-import { healthMonitor } from '../health/viewer-health.ts';
-import { viewerPush } from '../push/viewer-push.ts';
 import { handlePushActions } from '../push/notification-actions.ts';
 import { onLanguageChange } from '../language.ts';
 import { liveRouteCamera } from '../viewer/live-start.ts';
@@ -23,29 +19,33 @@ export function App({ device }: { device: Device }) {
   // so a live view, a pairing or a form keeps its state. Screens render text, never keep it.
   const [, setLocale] = useState(i18n.locale);
   useEffect(() => onLanguageChange(() => setLocale(i18n.locale)), []);
-  // Alerts from paired cameras are received (and kept) on every route, not just where they are listed.
-  useEffect(() => void alertReceiver(device), [device]);
-  // Rings too: the doorbell rings whatever route is open.
+  // The doorbell rings whatever route is open, and at once: its receiver is in the first load.
   useEffect(() => void ringReceiver(device), [device]);
-  useEffect(() => void messageInbox(device), [device]);
-  // Event clips (issue 7) are collected from the cameras on every route too.
-  useEffect(() => void clipInbox(device), [device]);
-  // What paired door stations report about their lock (issue 12): PIN attempts reach the owner anywhere.
-  useEffect(() => void doorReports(device), [device]);
-  // Camera health (issue 15): reports kept, warnings raised, silence noticed.
-  useEffect(() => void healthMonitor(device), [device]);
+  // The other receivers (alerts, visitor messages, clips, door reports, health, Web Push) run
+  // on every route too, from a chunk fetched once the first screen is drawn (issue 16: fetched
+  // any earlier, it slowed that screen, bench --only start); the messenger holds their
+  // messages until they are there. Should it not come, the page says so.
+  const [laterFailed, setLaterFailed] = useState(false);
+  useEffect(() => {
+    let live = true;
+    loadLater().then(
+      (later) => later.startReceivers(device),
+      () => live && setLaterFailed(true),
+    );
+    return () => void (live = false);
+  }, [device]);
   const doorMode = useSubscribed(
     (f) => device.doorLock.on('state', f),
     () => device.doorLock.state.kind !== 'off',
     [device],
   );
-  // Web Push (issue 13): keep the cameras told of this device's subscription; carry out notification clicks.
-  useEffect(() => void viewerPush(device), [device]);
+  // Web Push (issue 13): carry out notification clicks (an answer from one goes to the door at once).
   useEffect(() => handlePushActions(device), [device]);
   return (
     <DeviceContext.Provider value={device}>
       {/* Not in door mode: the door screen is for visitors, who cannot act on storage problems. */}
       {doorMode ? null : <StorageNotices />}
+      {laterFailed && !doorMode ? <LoadFailed /> : null}
       <Router device={device} doorMode={doorMode} />
       {doorMode ? null : <RingAlerts />}
     </DeviceContext.Provider>

@@ -11,7 +11,7 @@ import { ErrorBox } from './ErrorBox.tsx';
 import { PairingPanel } from './PairingPanel.tsx';
 import { RelayBadge } from './RelayBadge.tsx';
 import { UnpairButton } from './UnpairButton.tsx';
-import { AccessLogView } from './AccessLogView.tsx';
+import { AccessLogView } from './panels/AccessLogView.tsx';
 import { PermissionBoxes } from './PermissionBoxes.tsx';
 import { navigate, useDevice, useSubscribed, useTicker } from './hooks.ts';
 import { DetectionPanel } from './DetectionPanel.tsx';
@@ -19,7 +19,7 @@ import { CameraClipStatus } from './CameraClipStatus.tsx';
 import { DoorScreen } from './door/DoorScreen.tsx';
 import { DoorModePanel } from './door/DoorModePanel.tsx';
 import { TalkingIndicator } from './door/TalkingIndicator.tsx';
-import { batteryLevelText, pressureText } from './CameraHealthBadge.tsx';
+import { batteryLevelText, pressureText } from './panels/CameraHealthBadge.tsx';
 import { i18n } from '../../i18n/i18n.ts';
 import { formatDate, formatNumber, formatTime } from '../../i18n/format.ts';
 
@@ -117,7 +117,10 @@ function CameraSettings({ engine, lock }: { engine: CameraEngine; lock: LockStat
       <section class="status" data-testid="camera-status" data-relay={relayState}>
         <RelayBadge />
         <p>
-          {i18n._('Watching now:')} <strong data-testid="watcher-count">{watchers.length}</strong>
+          {i18n._('Watching now:')}{' '}
+          <strong data-testid="watcher-count" data-warm={streamer.warmLinks()}>
+            {watchers.length}
+          </strong>
         </p>
         <p class="fine">
           {engine.wakeLock?.active()

@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useMemo, useState } from 'preact/hooks';
 import { MIN_FPS, type DetectionEngine } from '../detection/engine.ts';
 import type { DetectionEvent, DetectionStatus } from '../detection/types.ts';
 import { ErrorBox } from './ErrorBox.tsx';
@@ -29,6 +29,9 @@ export function DetectionPanel({ engine }: { engine: DetectionEngine | null }) {
     };
   }, [engine]);
 
+  // The same element while the events are the same: a status update (twice a second) does not
+  // redo the list, its times and its texts (issue 16: a slow camera's screen is part of its load).
+  const list = useMemo(() => <EventList events={events} />, [events]);
   const stats = engine?.stats();
   const person = status.state === 'running' ? status.person : undefined;
   return (
@@ -72,20 +75,26 @@ export function DetectionPanel({ engine }: { engine: DetectionEngine | null }) {
           detail={i18n._('fewer than {fps} frames/s checked', { fps: i18n.number(MIN_FPS) })}
         />
       ) : null}
-      <ul class="plain" data-testid="camera-event-list">
-        {events.map((e) => (
-          <li
-            key={`${e.at}-${e.type}`}
-            data-testid="camera-event-item"
-            data-event-type={e.type}
-            data-snapshot-bytes={e.snapshot?.size ?? 0}
-          >
-            {seenAt(e.type, formatTime(e.at))}
-            {e.url ? <img class="event-snapshot" src={e.url} alt={snapshotAlt(e.type)} width={160} /> : null}
-          </li>
-        ))}
-      </ul>
+      {list}
     </section>
+  );
+}
+
+function EventList({ events }: { events: Array<DetectionEvent & { url?: string }> }) {
+  return (
+    <ul class="plain" data-testid="camera-event-list">
+      {events.map((e) => (
+        <li
+          key={`${e.at}-${e.type}`}
+          data-testid="camera-event-item"
+          data-event-type={e.type}
+          data-snapshot-bytes={e.snapshot?.size ?? 0}
+        >
+          {seenAt(e.type, formatTime(e.at))}
+          {e.url ? <img class="event-snapshot" src={e.url} alt={snapshotAlt(e.type)} width={160} /> : null}
+        </li>
+      ))}
+    </ul>
   );
 }
 

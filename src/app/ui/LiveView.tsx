@@ -3,6 +3,7 @@ import { LiveSession, type LiveState } from '../viewer/live-session.ts';
 import { adoptLive } from '../viewer/live-start.ts';
 import { ConnectionPath } from './ConnectionPath.tsx';
 import { ErrorBox } from './ErrorBox.tsx';
+import type { AppErrorCode } from '../errors.ts';
 import { RelayBadge } from './RelayBadge.tsx';
 import { UnpairButton } from './UnpairButton.tsx';
 import { LazyClipSettingsEditor, LazyDetectionEditor, LazyRemoteManage } from './screens.ts';
@@ -206,7 +207,7 @@ function useWatchLog(session: LiveSession | null, cameraId: string, name: string
       void log.add({ event: 'watch-end', deviceId: cameraId, name, durationMs: Date.now() - liveSince });
       liveSince = null;
     };
-    const off = session.on('state', (state, problem) => {
+    const onState = (state: LiveState, problem: AppErrorCode | null): void => {
       if (state === 'live' && liveSince === null) {
         liveSince = Date.now();
         void log.add({ event: 'watch-start', deviceId: cameraId, name });
@@ -218,7 +219,10 @@ function useWatchLog(session: LiveSession | null, cameraId: string, name: string
       } else if (state === 'failed' && problem === 'not-allowed') {
         void log.add({ event: 'refused', deviceId: cameraId, name, reason: 'not-allowed' });
       }
-    });
+    };
+    const off = session.on('state', onState);
+    // A session on a warm link (issue 16) can be live before this effect runs.
+    if (session.state !== 'connecting') onState(session.state, session.problem);
     return () => {
       off();
       endWatch();

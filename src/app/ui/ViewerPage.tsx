@@ -12,6 +12,8 @@ import { PushOffer, PushSettings } from './PushSettings.tsx';
 import { navigate, useDevice, useSubscribed } from './hooks.ts';
 import { CameraHealthBadge, CameraHealthDetails } from './CameraHealthBadge.tsx';
 import { i18n } from '../../i18n/i18n.ts';
+import { isWarm, onWarmChange } from '../viewer/warm-registry.ts';
+import { WarmLinkSetting } from './WarmLinkSetting.tsx';
 
 /** The owner's list of paired cameras. */
 export function ViewerPage() {
@@ -27,7 +29,17 @@ export function ViewerPage() {
   const [justPaired, setJustPaired] = useState(false);
   // What a tap here may open next (pairing, history, settings panels) is fetched once the
   // list shows and the browser is idle; camera mode is not (issue 16).
-  useEffect(() => whenIdle(prefetchViewerParts), []);
+  // Warm links (issue 16) start then too: a chunk of their own, and only on a viewer.
+  useEffect(
+    () =>
+      whenIdle(() => {
+        prefetchViewerParts();
+        import('../viewer/warm-links.ts').then((m) => m.startWarmLinks(device)).catch(() => undefined); // no warm links: a tap connects as without them
+      }),
+    [device],
+  );
+  const [, setWarmTick] = useState(0);
+  useEffect(() => onWarmChange(() => setWarmTick((n) => n + 1)), []);
   return (
     <main class="viewer-page">
       <header>
@@ -46,6 +58,7 @@ export function ViewerPage() {
               class="tile"
               data-testid="camera-tile"
               data-camera-id={c.deviceId}
+              data-link={isWarm(c.deviceId) ? 'warm' : 'cold'}
               onClick={() => {
                 // Start signaling now; the live view adopts the session when it renders.
                 startLive(device, c.deviceId);
@@ -74,6 +87,7 @@ export function ViewerPage() {
       )}
       {justPaired ? <PushOffer onDone={() => setJustPaired(false)} /> : null}
       {cameras.length > 0 ? <PushSettings /> : null}
+      {cameras.length > 0 ? <WarmLinkSetting /> : null}
       {cameras.length > 0 ? <EventList /> : null}
       {cameras.length > 0 ? <LazyHistoryView.Component /> : null}
       <MissedRings />

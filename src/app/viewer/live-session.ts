@@ -2,6 +2,10 @@
  * Watching one camera: asks it to stream, carries the signaling, and keeps
  * trying (with backoff) when the camera is offline or the connection drops.
  * Media is peer to peer, so a relay outage does not stop a running stream.
+ *
+ * Where the viewer keeps a warm link to the camera (issue 16, `warm-links.ts`), the session
+ * takes it and says `play` on it: no signaling, ICE or DTLS before the first frame. When
+ * the session ends, the link is paused and handed back.
  */
 import { parseNotPairedNotice, type SessionMessage } from '../../shared/session.ts';
 import { tryOpenClear } from '../../shared/crypto/seal.ts';
@@ -10,6 +14,7 @@ import type { AppErrorCode } from '../errors.ts';
 import type { Messenger } from '../messenger.ts';
 import { PeerLink, markPhase } from '../rtc/peer-link.ts';
 import { Emitter, backoffDelay, randomId } from '../util/emitter.ts';
+import { giveWarm, takeWarm, watchingCamera, type WarmLink } from './warm-registry.ts';
 
 export type LiveState = 'connecting' | 'live' | 'reconnecting' | 'offline' | 'failed';
 
@@ -30,6 +35,10 @@ export class LiveSession extends Emitter<LiveEvents> {
   problem: AppErrorCode | null = null;
   stream: MediaStream | null = null;
   private link: PeerLink | null = null;
+  /** The current link came warm (and goes back warm). */
+  private warm = false;
+  /** This session's listeners on the current link (a warm link outlives the session). */
+  private linkUnsubs: (() => void)[] = [];
   private session = '';
   private attempt = 0;
   private timer: ReturnType<typeof setTimeout> | undefined;
@@ -44,6 +53,7 @@ export class LiveSession extends Emitter<LiveEvents> {
   ) {
     super();
     markPhase('live-session');
+    watchingCamera(camera.deviceId, true);
     this.unsubs = [
       messenger.on('message', (from, msg) => {
         if (from.deviceId === camera.deviceId) this.onMessage(msg);
@@ -88,6 +98,7 @@ export class LiveSession extends Emitter<LiveEvents> {
     clearTimeout(this.timer);
     for (const u of this.unsubs) u();
     this.teardown(true);
+    watchingCamera(this.camera.deviceId, false);
     // Back on the camera list, the next tap is likely: have its offer ready.
     this.messenger.prepareOffer();
   }
@@ -118,6 +129,9 @@ export class LiveSession extends Emitter<LiveEvents> {
   private connect(): void {
     if (this.disposed) return;
     this.teardown(true);
+    // A warm link needs neither the relay nor a handshake: the picture is one message away.
+    const warm = takeWarm(this.camera.deviceId);
+    if (warm && this.adopt(warm)) return;
     if (this.messenger.relay.state !== 'online') {
       // Wait for the relay; its 'online' event reconnects us.
       this.setState(this.attempt === 0 ? 'connecting' : 'reconnecting', 'relay-unreachable');
@@ -137,31 +151,61 @@ export class LiveSession extends Emitter<LiveEvents> {
       certificate: this.identity.certificate,
       pinnedFingerprint: this.camera.certFingerprint,
     });
-    this.link = link;
-    link.on(
-      'signal',
-      (data) => void this.messenger.send(this.camera.deviceId, { k: 'signal', session, data }),
-    );
-    link.on('stream', (s) => this.setStream(s));
-    link.on('pin-mismatch', () => this.fail('security-warning'));
-    link.on('connect', () => {
-      this.attempt = 0;
-      this.setState('live');
-    });
-    // The path broke and the link is restarting ICE: the picture is frozen, say so until it moves again.
-    link.on('path', (p) => {
-      if (this.link !== link) return;
-      if (p === 'lost') this.setState('reconnecting');
-      else if (this.state === 'reconnecting') this.setState('live');
-    });
-    link.on('close', () => {
-      if (this.link !== link) return;
-      this.link = null;
-      this.setStream(null);
-      this.retry('reconnecting', 'stream-failed');
-    });
+    this.use(link, false);
     // Listeners are on: now the offer (made ahead of the tap if there was a spare) goes out.
     link.start();
+  }
+
+  /** Takes a warm link: `play` on it, and the stream it already has is the picture. */
+  private adopt(warm: WarmLink): boolean {
+    const { link } = warm;
+    this.session = warm.session;
+    this.use(link, true);
+    if (!link.sendLink({ k: 'play' })) {
+      this.teardown(true);
+      return false;
+    }
+    markPhase('warm-adopt');
+    this.attempt = 0;
+    this.setState('live');
+    if (link.remoteStream) this.setStream(link.remoteStream);
+    return true;
+  }
+
+  private use(link: PeerLink, warm: boolean): void {
+    const session = this.session;
+    this.link = link;
+    this.warm = warm;
+    this.linkUnsubs = [
+      link.on(
+        'signal',
+        (data) => void this.messenger.send(this.camera.deviceId, { k: 'signal', session, data }),
+      ),
+      link.on('stream', (s) => this.setStream(s)),
+      link.on('pin-mismatch', () => this.fail('security-warning')),
+      link.on('connect', () => {
+        this.attempt = 0;
+        this.setState('live');
+      }),
+      // The path broke and the link is restarting ICE: the picture is frozen, say so until it moves again.
+      link.on('path', (p) => {
+        if (this.link !== link) return;
+        if (p === 'lost') this.setState('reconnecting');
+        else if (this.state === 'reconnecting') this.setState('live');
+      }),
+      // The camera turned down a warm link's `play`: as it would a `watch`.
+      link.on('link-message', (msg) => {
+        if (msg.k !== 'refused' || this.link !== link) return;
+        if (msg.reason === 'not-allowed') this.fail('not-allowed');
+        else this.retry('reconnecting', 'camera-offline');
+      }),
+      link.on('close', () => {
+        if (this.link !== link) return;
+        this.link = null;
+        this.setStream(null);
+        this.retry('reconnecting', 'stream-failed');
+      }),
+    ];
   }
 
   private retry(state: LiveState, problem: AppErrorCode): void {
@@ -180,7 +224,16 @@ export class LiveSession extends Emitter<LiveEvents> {
   private teardown(notify: boolean): void {
     const link = this.link;
     this.link = null;
+    for (const u of this.linkUnsubs) u();
+    this.linkUnsubs = [];
     if (!link) return;
+    // A warm link the viewer still wants goes back paused, ready for the next tap.
+    if (notify && this.warm && link.sendLink({ k: 'pause' })) {
+      if (giveWarm(this.camera.deviceId, { session: this.session, link })) {
+        this.setStream(null);
+        return;
+      }
+    }
     if (notify)
       void this.messenger.send(this.camera.deviceId, {
         k: 'end',

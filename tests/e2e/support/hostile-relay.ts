@@ -156,9 +156,14 @@ export class HostileRelay {
     return this.connections.filter((c) => c.deviceId === deviceId).at(-1);
   }
 
-  /** Frames matching `pred` recorded so far. */
-  recorded(pred: (f: RecordedFrame) => boolean): RecordedFrame[] {
-    return this.frames.filter(pred);
+  /** Frames matching `pred` recorded so far (from the `mark()` given, else from the start). */
+  recorded(pred: (f: RecordedFrame) => boolean, since = 0): RecordedFrame[] {
+    return this.frames.slice(since).filter(pred);
+  }
+
+  /** A place in the recording: `recorded(pred, mark)` looks only at frames after it. */
+  mark(): number {
+    return this.frames.length;
   }
 
   /** The first recorded frame (already seen, or still to come) that matches; fails after a timeout. */
