@@ -10,14 +10,12 @@
  */
 import os from 'node:os';
 import path from 'node:path';
-import { readFile, rename, writeFile } from 'node:fs/promises';
-import prettier from 'prettier';
 import type { Benchmark, BenchContext } from '../lib/benchmark.ts';
 import { checkBrowserPrerequisites, launchChromium } from '../lib/chromium.ts';
 import { Cleanup } from '../lib/cleanup.ts';
 import { BenchError, describeError } from '../lib/errors.ts';
-import { replaceSection } from '../lib/markdown-section.ts';
-import { BENCHMARKS_MD, REPO_ROOT, RESULTS_DIR } from '../lib/paths.ts';
+import { updateBenchmarksSection, writeAtomically } from '../lib/benchmarks-md.ts';
+import { REPO_ROOT, RESULTS_DIR } from '../lib/paths.ts';
 import { startStaticServer } from '../lib/static-server.ts';
 import { CONTENDERS, type ContenderName, type StartContender } from './contender.ts';
 import { startDoorpeer } from './doorpeer.ts';
@@ -140,26 +138,9 @@ async function runGlass(ctx: BenchContext): Promise<void> {
     outcomes,
   });
   await writeAtomically(path.join(RESULTS_DIR, 'glass.json'), `${JSON.stringify(results, null, 2)}\n`);
-  await updateBenchmarksMd(renderMarkdown(results));
+  await updateBenchmarksSection('glass', renderMarkdown(results));
   ctx.log('glass: wrote bench/results/glass.json and the glass section of BENCHMARKS.md');
   ctx.log(`  ratios: ${JSON.stringify(results.ratios)}; target met: ${String(results.targets.met)}`);
-}
-
-async function writeAtomically(file: string, text: string): Promise<void> {
-  const tmp = `${file}.tmp`;
-  await writeFile(tmp, text);
-  await rename(tmp, file);
-}
-
-async function updateBenchmarksMd(section: string): Promise<void> {
-  const doc = await readFile(BENCHMARKS_MD, 'utf8');
-  // Formatted like the rest of the repo, so that `npm run format:check` stays green after a bench run.
-  const options = (await prettier.resolveConfig(BENCHMARKS_MD)) ?? {};
-  const formatted = await prettier.format(replaceSection(doc, 'glass', section), {
-    ...options,
-    parser: 'markdown',
-  });
-  await writeAtomically(BENCHMARKS_MD, formatted);
 }
 
 export const glass: Benchmark = {

@@ -2,27 +2,10 @@
  * Contender 2, PeerJS: the `peerjs` client and the `peer` server, camera and
  * viewer in separate Chromium processes, as in `bench/ttff/peerjs.ts`.
  */
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { randomBytes } from 'node:crypto';
-import { PeerServer } from 'peer';
-import type { Cleanup } from '../lib/cleanup.ts';
+import { startPeerServer } from '../lib/peer-server.ts';
 import { call, waitReady } from '../ttff/page-calls.ts';
 import { openWithScripts, type StartContender } from './contender.ts';
-
-/** The `peer` server in this process, on a loopback port chosen by the OS. */
-async function startPeerServer(cleanup: Cleanup): Promise<number> {
-  const server = await new Promise<Server>((resolve) => {
-    PeerServer({ host: '127.0.0.1', port: 0, path: '/', allow_discovery: false }, (s) =>
-      resolve(s as Server),
-    );
-  });
-  cleanup.add('peer server', () => {
-    server.closeAllConnections();
-    return new Promise<void>((resolve) => server.close(() => resolve()));
-  });
-  return (server.address() as AddressInfo).port;
-}
 
 export const startPeerjs: StartContender = async (env) => {
   const port = await startPeerServer(env.cleanup);

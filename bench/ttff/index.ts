@@ -4,13 +4,11 @@
  */
 import os from 'node:os';
 import path from 'node:path';
-import { readFile, rename, writeFile } from 'node:fs/promises';
-import prettier from 'prettier';
 import type { Benchmark, BenchContext } from '../lib/benchmark.ts';
 import { checkBrowserPrerequisites, launchChromium } from '../lib/chromium.ts';
 import { describeError } from '../lib/errors.ts';
-import { replaceSection } from '../lib/markdown-section.ts';
-import { BENCHMARKS_MD, REPO_ROOT, RESULTS_DIR } from '../lib/paths.ts';
+import { updateBenchmarksSection, writeAtomically } from '../lib/benchmarks-md.ts';
+import { REPO_ROOT, RESULTS_DIR } from '../lib/paths.ts';
 import { startStaticServer } from '../lib/static-server.ts';
 import {
   CONTENDERS,
@@ -154,7 +152,7 @@ async function runTtff(ctx: BenchContext): Promise<void> {
   });
   const section = sectionName(ctx.cameraCpu);
   await writeAtomically(path.join(RESULTS_DIR, file), `${JSON.stringify(results, null, 2)}\n`);
-  await updateBenchmarksMd(section, renderMarkdown(results));
+  await updateBenchmarksSection(section, renderMarkdown(results));
   ctx.log(`ttff: wrote bench/results/${file} and the ${section} section of BENCHMARKS.md`);
   for (const name of CONTENDERS) {
     const c = results.contenders[name];
@@ -169,38 +167,6 @@ function slotOutcome(slots: Slot[], name: ContenderName): RawOutcome {
   return (
     slots.find((s) => s.name === name)?.raw ?? { samples: [], error: { code: 'NOT_RUN', message: 'not run' } }
   );
-}
-
-async function writeAtomically(file: string, text: string): Promise<void> {
-  const tmp = `${file}.tmp`;
-  await writeFile(tmp, text);
-  await rename(tmp, file);
-}
-
-const BENCHMARKS_MD_HEADER = `# Benchmarks
-
-Speed is measured here, never in tests. Every benchmark runs its baselines side by
-side with Doorpeer in the same run and reports ratios, because absolute times drift
-between runs and machines. Run all with \`npm run bench\` (or one with
-\`npm run bench -- --only NAME\`; \`--runs N\` sets the timed runs per contender).
-Results are written as JSON to \`bench/results/\`; the sections below are generated
-from them.
-`;
-
-async function updateBenchmarksMd(name: string, section: string): Promise<void> {
-  let doc: string;
-  try {
-    doc = await readFile(BENCHMARKS_MD, 'utf8');
-  } catch {
-    doc = BENCHMARKS_MD_HEADER;
-  }
-  // Formatted like the rest of the repo, so that `npm run format:check` stays green after a bench run.
-  const options = (await prettier.resolveConfig(BENCHMARKS_MD)) ?? {};
-  const formatted = await prettier.format(replaceSection(doc, name, section), {
-    ...options,
-    parser: 'markdown',
-  });
-  await writeAtomically(BENCHMARKS_MD, formatted);
 }
 
 export const ttff: Benchmark = {

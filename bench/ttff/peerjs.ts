@@ -2,28 +2,11 @@
  * Contender 2, PeerJS: the `peerjs` client and the `peer` server, camera and
  * viewer in separate Chromium processes, both registered before timing starts.
  */
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { randomBytes } from 'node:crypto';
-import { PeerServer } from 'peer';
-import type { Cleanup } from '../lib/cleanup.ts';
+import { startPeerServer } from '../lib/peer-server.ts';
 import type { SetupContender } from './contender.ts';
 import { throttleCpu } from './cpu-throttle.ts';
 import { call, measureIn, openPage, waitReady } from './page-calls.ts';
-
-/** The `peer` server in this process, on a loopback port chosen by the OS. */
-async function startPeerServer(cleanup: Cleanup): Promise<number> {
-  const server = await new Promise<Server>((resolve) => {
-    PeerServer({ host: '127.0.0.1', port: 0, path: '/', allow_discovery: false }, (s) =>
-      resolve(s as Server),
-    );
-  });
-  cleanup.add('peer server', () => {
-    server.closeAllConnections();
-    return new Promise<void>((resolve) => server.close(() => resolve()));
-  });
-  return (server.address() as AddressInfo).port;
-}
 
 export const setupPeerjs: SetupContender = async (env) => {
   const port = await startPeerServer(env.cleanup);
